@@ -1,0 +1,17 @@
+# The SCN portal's two commands are `make run` and `make test`; see README.md.
+.PHONY: run test stop status restart
+
+run:        ## install what is missing, start PostgreSQL, Redis, Solr and CKAN, load demo data
+	@scripts/run.sh
+
+test:       ## the same set-up for the test database and Solr core, then the whole test suite
+	@scripts/test.sh $(PYTEST_ARGS)
+
+stop:       ## stop what `make run` started
+	@scripts/services.sh stop
+
+status:     ## which services run
+	@scripts/services.sh status
+
+restart:    ## restart CKAN (after code changes)
+	@scripts/services.sh stop ckan && scripts/services.sh start ckan

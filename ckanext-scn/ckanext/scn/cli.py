@@ -1,0 +1,84 @@
+"""``ckan scn …`` commands: site set-up and demo data."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import click
+
+from ckanext.scn import demo
+
+__all__ = ["scn"]
+
+
+@click.group(short_help="Smart Cities Norway portal commands")
+def scn() -> None:
+    pass
+
+
+@scn.group(name="admin", short_help="The portal's sysadmin account")
+def admin() -> None:
+    pass
+
+
+@admin.command(name="ensure")
+@click.option("--name", default="admin", show_default=True)
+@click.option("--email", default="admin@localhost", show_default=True)
+@click.option("--credentials", "credentials_path", type=click.Path(path_type=Path), required=True,
+              help="File holding the password (read if present, written mode 600 otherwise).")
+@click.option("--token", "token_path", type=click.Path(path_type=Path), required=True,
+              help="File holding an API token (kept while it is valid, renewed otherwise).")
+def ensure_admin(name: str, email: str, credentials_path: Path, token_path: Path) -> None:
+    """Create or repair the sysadmin NAME, its password file and its API token file."""
+    from ckanext.scn.logic import setup
+
+    password = _read_secret(credentials_path, "password")
+    if password is None:
+        password = secrets.token_urlsafe(18)
+    changed = setup.ensure_sysadmin(name, email, password)
+    _write_secret(credentials_path, f"username: {name}\npassword: {password}\n")
+
+    token = _read_secret(token_path)
+    if token is None or not setup.token_is_valid(name, token):
+        token = setup.create_api_token(name, "scn-cli")
+        _write_secret(token_path, token + "\n")
+        changed = True
+    click.echo(f"sysadmin {name}: {'updated' if changed else 'unchanged'}")
+
+
+@scn.group(name="demo", short_help="Demo organizations and datasets")
+def demo_group() -> None:
+    pass
+
+
+@demo_group.command(name="load")
+@click.option("--file", "path", default=None, help="Demo JSON (default: ckanext.scn.demo.file)")
+def demo_load(path: str | None) -> None:
+    """Create the demo organizations and datasets that do not exist yet (idempotent)."""
+    report = demo.load(demo.read(path))
+    click.echo(
+        "demo data: {orgs_created} organizations and {datasets_created} datasets created, "
+        "{orgs_existing} organizations and {datasets_existing} datasets already there".format(**report)
+    )
+
+
+def _read_secret(path: Path, key: str | None = None) -> str | None:
+    if not path.is_file():
+        return None
+    text = path.read_text().strip()
+    if key is None:
+        return text or None
+    for line in text.splitlines():
+        k, _, v = line.partition(":")
+        if k.strip() == key and v.strip():
+            return v.strip()
+    return None
+
+
+def _write_secret(path: Path, content: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(content)
+    os.chmod(path, 0o600)
