@@ -15,8 +15,17 @@ CKAN_PORT="${SCN_CKAN_PORT:-5000}"
 CKAN_WORKERS="${SCN_CKAN_WORKERS:-3}"
 
 PG_BIN="/usr/lib/postgresql/15/bin"
-PG_DATA="$VAR/postgres/data"
-PG_SOCKET_DIR="$RUN_DIR/postgresql"
+mkdir -p "$LOG_DIR" "$RUN_DIR"
+# The cluster lives in var/postgres, unless the checkout is somewhere the postgres user cannot
+# reach (a clone under /root, say): then in the system's own place, one cluster per checkout.
+if [ "$(id -u)" -eq 0 ] && id postgres >/dev/null 2>&1 && ! runuser -u postgres -- test -x "$VAR" 2>/dev/null; then
+  PG_BASE="/var/lib/postgresql/scn-$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)"
+else
+  PG_BASE="$VAR/postgres"
+fi
+PG_DATA="$PG_BASE/data"
+PG_SOCKET_DIR="$PG_BASE/run"
+PG_LOG="$PG_BASE/postgresql.log"
 SOLR_HOME="$VAR/solr/home"
 SOLR_CORES=(ckan ckan_test)
 SOLR_LAUNCHER="$ROOT/solr-launcher"
@@ -24,8 +33,6 @@ SOLR_LAUNCHER="$ROOT/solr-launcher"
 DEV_INI="$ROOT/config/ckan.ini"
 TEST_INI="$ROOT/config/test.ini"
 SECRETS="$VAR/secrets.env"
-
-mkdir -p "$LOG_DIR" "$RUN_DIR"
 
 say()  { printf '\033[1m==> %s\033[0m\n' "$*"; }
 note() { printf '    %s\n' "$*"; }

@@ -6,7 +6,6 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-PG_LOG="$LOG_DIR/postgresql.log"
 REDIS_LOG="$LOG_DIR/redis.log"
 SOLR_LOG="$LOG_DIR/solr.log"
 CKAN_LOG="$LOG_DIR/ckan.log"
@@ -19,11 +18,11 @@ pg_ready() { "$PG_BIN/pg_isready" -q -h "$PG_SOCKET_DIR" -p "$PG_PORT"; }
 
 pg_init_cluster() {
   [ -f "$PG_DATA/PG_VERSION" ] && return 0
-  say "Creating the PostgreSQL cluster in var/postgres"
+  say "Creating the PostgreSQL cluster in $PG_DATA"
   rm -rf "$PG_DATA"   # a half-made cluster from an interrupted run is of no use
-  rm -f "$VAR"/stamps/db-*
+  rm -f "$VAR"/stamps/db-* "$VAR/stamps/demo-loaded"
   mkdir -p "$PG_DATA"
-  [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$VAR/postgres"
+  [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$PG_BASE"
   chmod 700 "$PG_DATA"
   as_pg_user "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --encoding=UTF8 --locale=C.UTF-8 \
     --auth-local=trust --auth-host=scram-sha-256 >"$LOG_DIR/initdb.log" 2>&1 \
@@ -31,9 +30,10 @@ pg_init_cluster() {
 }
 
 pg_start() {
+  pg_init_cluster
   mkdir -p "$PG_SOCKET_DIR"; touch "$PG_LOG"
   [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PG_SOCKET_DIR" "$PG_LOG"
-  pg_init_cluster
+  [ "$PG_LOG" = "$LOG_DIR/postgresql.log" ] || ln -sfn "$PG_LOG" "$LOG_DIR/postgresql.log"
   pg_ready && return 0
   port_in_use "$PG_PORT" && fail postgresql "$PG_LOG" "port 127.0.0.1:$PG_PORT is taken by another process (set SCN_PG_PORT)"
   say "Starting PostgreSQL on 127.0.0.1:$PG_PORT"
