@@ -90,16 +90,35 @@ solr_prepare_home() {
     printf '# intentionally empty\n' > "$conf/synonyms.txt"
     printf '# intentionally empty\n' > "$conf/protwords.txt"
     # CKAN's schema plus ckanext-spatial's types and fields, inserted as ckan/ckan-solr does.
+    # plus ckanext-scn's price and facet fields.
     sed -e "/<types>/r $ROOT/config/solr/spatial-types.xml" \
-        -e "/<fields>/r $ROOT/config/solr/spatial-fields.xml" "$schema" > "$conf/schema.xml"
+        -e "/<fields>/r $ROOT/config/solr/scn-fields.xml" \
+        -e "/<fields>/r $ROOT/config/solr/spatial-fields.xml" "$schema" > "$conf/schema.xml.new"
+    if cmp -s "$conf/schema.xml.new" "$conf/schema.xml"; then
+      rm "$conf/schema.xml.new"
+    else
+      mv "$conf/schema.xml.new" "$conf/schema.xml"
+      SOLR_SCHEMA_CHANGED=1
+    fi
+  done
+}
+
+# A running Solr picks up a changed schema by reloading its cores.
+solr_reload_if_changed() {
+  [ "${SOLR_SCHEMA_CHANGED:-0}" = 1 ] || return 0
+  say "Solr schema changed: reloading cores"
+  for core in "${SOLR_CORES[@]}"; do
+    curl -sf --max-time 60 "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=RELOAD&core=$core" >/dev/null \
+      || fail solr "$SOLR_LOG" "reloading core $core failed (schema error?)"
   done
 }
 
 solr_start() {
-  solr_ready && return 0
+  SOLR_SCHEMA_CHANGED=0
+  solr_prepare_home
+  if solr_ready; then solr_reload_if_changed; return 0; fi
   port_in_use "$SOLR_PORT" && fail solr "$SOLR_LOG" "port 127.0.0.1:$SOLR_PORT is taken by another process (set SCN_SOLR_PORT)"
   [ -d "$SOLR_LAUNCHER/target/lib" ] || fail solr "" "solr-launcher is not built: run scripts/install.sh"
-  solr_prepare_home
   say "Starting Solr 9 on 127.0.0.1:$SOLR_PORT (cores: ${SOLR_CORES[*]})"
   nohup "$ROOT/scripts/solr-launcher.sh" "$SOLR_HOME" "$SOLR_PORT" "${SOLR_CORES[@]}" >"$SOLR_LOG" 2>&1 &
   echo $! > "$SOLR_PID"

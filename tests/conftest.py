@@ -21,7 +21,7 @@ def as_sysadmin():
 
 
 @pytest.fixture
-def clean_db(reset_db, migrate_db_for):
+def clean_db(reset_db, migrate_db_for, with_plugins):
     """CKAN's clean_db, plus the migrations of the enabled plugins that have tables of their own.
 
     CKAN's reset drops every table on its first use in a session and recreates only the core

@@ -1,15 +1,44 @@
 """The ``scn`` plugin: Smart Cities Norway's additions to a stock CKAN 2.11."""
 from __future__ import annotations
 
+from collections import OrderedDict
+from typing import Any
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+
+from ckanext.scn import search
 
 
 @tk.blanket.config_declarations
 @tk.blanket.cli
+@tk.blanket.helpers
 @tk.blanket.validators
 class ScnPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
+
+    # IConfigurer
 
     def update_config(self, config: tk.CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
+
+    # IPackageController
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return search.before_dataset_index(pkg_dict)
+
+    def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
+        return search.label_search_facets(search_results, search.lang_code())
+
+    # IFacets
+
+    def dataset_facets(self, facets_dict: OrderedDict[str, Any], package_type: str) -> OrderedDict[str, Any]:
+        lang = search.lang_code()
+        facets = OrderedDict()
+        facets["organization"] = facets_dict.get("organization", tk._("Organizations"))
+        for name, labels in search.FACETS.items():
+            facets[name] = labels.get(lang, labels["en"])
+        facets["tags"] = facets_dict.get("tags", tk._("Tags"))
+        return facets

@@ -1,0 +1,66 @@
+"""Template helpers of the SCN portal."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.scn import vocabularies
+from ckanext.scn.logic import licences, pricing
+from ckanext.scn.logic.fluent import pick
+from ckanext.scn.search import lang_code
+
+__all__ = [
+    "scn_lang", "scn_text", "scn_vocabulary_choices", "scn_vocabulary_label", "scn_license_choices",
+    "scn_price_summary", "scn_offer_label", "scn_is_free", "scn_effective_license",
+    "scheming_language_text",
+]
+
+
+def scn_lang() -> str:
+    """The user's language as nb, nn or en."""
+    return lang_code()
+
+
+def scn_text(value: Any) -> Any:
+    """A multilingual value in the user's language, falling back to nb, nn, en."""
+    return pick(value, lang_code()) if isinstance(value, dict) else value
+
+
+def scn_vocabulary_choices(field: dict[str, Any]) -> list[dict[str, str]]:
+    """Choices for a scheming field with ``vocabulary:``, labelled in the user's language."""
+    return vocabularies.get(field["vocabulary"]).choices(lang_code())
+
+
+def scn_vocabulary_label(vocabulary: str, uri: str) -> str:
+    return vocabularies.get(vocabulary).label(uri, lang_code())
+
+
+def scn_license_choices(field: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"value": i, "label": lic["title"]} for i, lic in licences.register().items()]
+
+
+def scn_price_summary(dataset: dict[str, Any]) -> str:
+    """The badge text: "Gratis", "Abonnement: 1 200 kr/mnd eks. mva", ..."""
+    return pricing.summary_label(dataset, lang_code())
+
+
+def scn_offer_label(offer: dict[str, Any]) -> str:
+    return pricing.offer_label(offer, lang_code())
+
+
+def scn_is_free(dataset: dict[str, Any]) -> bool:
+    return pricing.is_free(pricing.offers_of(dataset))
+
+
+def scn_effective_license(dataset: dict[str, Any]) -> dict[str, Any] | None:
+    licence_id = licences.effective_licence_id(dataset)
+    return licences.register().get(licence_id) if licence_id else None
+
+
+@tk.chained_helper
+def scheming_language_text(next_helper: Callable[..., Any], text: Any, prefer_lang: str | None = None) -> Any:
+    """Schema labels are keyed nb/nn/en; CKAN's locales are nb_NO and the like."""
+    if isinstance(text, dict):
+        return next_helper(text, prefer_lang or lang_code())
+    return next_helper(text, prefer_lang)
