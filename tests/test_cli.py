@@ -69,7 +69,7 @@ class TestDemoLoad:
         orgs = call_action("organization_list", all_fields=True, include_extras=True)
         assert len(orgs) >= 5
         assert {o["org_type"] for o in orgs} >= {"municipality", "company"}
-        search = call_action("package_search", rows=100)
+        search = call_action("package_search", rows=100, fq="dataset_type:dataset")
         assert search["count"] >= 20
         for dataset in search["results"]:
             assert dataset["resources"], dataset["name"]
@@ -78,7 +78,8 @@ class TestDemoLoad:
     def test_is_idempotent_and_keeps_edits(self, cli, as_sysadmin):
         cli.invoke(ckan, ["scn", "demo", "load"])
         count = call_action("package_search")["count"]
-        call_action("package_patch", context=dict(as_sysadmin), id="oslo-bysykkel-stasjoner", title="Edited on the portal")
+        call_action("package_patch", context=dict(as_sysadmin), id="oslo-bysykkel-stasjoner",
+                    title_translated={"nb": "Edited on the portal"})
 
         result = cli.invoke(ckan, ["scn", "demo", "load"])
 
@@ -86,6 +87,14 @@ class TestDemoLoad:
         assert "0 organizations and 0 datasets created" in result.output
         assert call_action("package_search")["count"] == count
         assert call_action("package_show", id="oslo-bysykkel-stasjoner")["title"] == "Edited on the portal"
+
+    def test_demo_uses_the_schemas_with_free_paid_and_restricted_examples(self, cli):
+        cli.invoke(ckan, ["scn", "demo", "load"])
+        facets = call_action("package_search", **{"facet.field": '["price_models", "scn_access_rights"]'})["facets"]
+        assert {"free", "freemium", "subscription", "pay_per_use", "one_time", "on_request"} <= set(facets["price_models"])
+        assert any(uri.endswith("/RESTRICTED") for uri in facets["scn_access_rights"])
+        services = call_action("package_search", fq="dataset_type:data-service")
+        assert services["count"] == 2
 
     def test_demo_extents_lie_over_their_municipality(self, cli):
         cli.invoke(ckan, ["scn", "demo", "load"])

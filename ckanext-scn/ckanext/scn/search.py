@@ -57,8 +57,8 @@ _RAW_FIELDS_TO_DROP = (
     "title_translated", "notes_translated", "tags_translated", "pricing", "contact",
     "spatial_coverage", "temporal_coverage", "theme", "los_theme", "domain", "protocols",
     "observed_properties", "language", "conforms_to", "documentation", "endpoint_url",
-    "endpoint_description", "serves_dataset", "spatial",
-)
+    "endpoint_description", "serves_dataset",
+)  # not `spatial`: ckanext-spatial reads it after us and drops it itself
 
 
 def lang_code(lang: str | None = None) -> str:

@@ -39,7 +39,8 @@ def load(data: dict[str, Any]) -> dict[str, int]:
             tk.get_action("organization_create")(context(), dict(org))
             report["orgs_created"] += 1
 
-    for dataset in data["datasets"]:
+    # Data services come last: they point at the datasets they serve.
+    for dataset in [*data["datasets"], *data.get("data_services", [])]:
         if _exists("package_show", dataset["name"]):
             report["datasets_existing"] += 1
         else:

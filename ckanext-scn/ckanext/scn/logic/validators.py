@@ -436,12 +436,15 @@ def scn_municipality_code(key: FlattenKey, data: FlattenDataDict, errors: Flatte
 
 
 def scn_publisher_uri(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
-    """Output only: the organization's URI in the national organization catalog, from its orgnr."""
+    """The organization's URI in the national organization catalog, derived from its orgnr on
+    every save; whatever a client sends for it is replaced."""
     orgnr = data.get(key[:-1] + ("orgnr",))
-    if orgnr and not _empty(orgnr):
-        data[key] = PUBLISHER_URI.format(orgnr=orgnr)
+    digits = str(orgnr).replace(" ", "").replace("\u00a0", "") if not _empty(orgnr) else ""
+    if is_valid_orgnr(digits):
+        data[key] = PUBLISHER_URI.format(orgnr=digits)
     else:
         data.pop(key, None)
+        raise tk.StopOnError
 
 
 # ---- whole-dataset rules ------------------------------------------------------------------------
