@@ -6,3 +6,11 @@ import ckan.plugins.toolkit as tk
 
 def demo_file() -> str:
     return tk.config["ckanext.scn.demo.file"]
+
+
+def catalog_publisher_uri() -> str:
+    return tk.config["ckanext.scn.catalog.publisher_uri"] or tk.config["ckan.site_url"].rstrip("/") + "/#publisher"
+
+
+def catalog_publisher_name() -> str:
+    return tk.config["ckanext.scn.catalog.publisher_name"]

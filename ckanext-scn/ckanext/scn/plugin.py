@@ -10,6 +10,8 @@ import ckan.plugins.toolkit as tk
 from ckanext.scn import search
 
 
+@tk.blanket.actions
+@tk.blanket.blueprints
 @tk.blanket.config_declarations
 @tk.blanket.cli
 @tk.blanket.helpers
