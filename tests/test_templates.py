@@ -23,8 +23,6 @@ NBSP = "\u00a0"
 # not in the schema into `("__extras",)`, so a web form can never set a multilingual field. The
 # fix is to also pop them from `data[key[:-1] + ("__extras",)]` (as ckanext-fluent does). Strict,
 # so these start failing (XPASS) once it is fixed: then drop the marker.
-FORM_POST_NEEDS_VALIDATOR_FIX = pytest.mark.xfail(
-    strict=True, reason="fluent validators do not read <field>-<lang> form keys from __extras")
 
 
 def soup(response) -> BeautifulSoup:
@@ -211,7 +209,6 @@ class TestDatasetForm:
         assert squash(label.text) == "Title (Nynorsk)"
         assert "No price offers means the data is free" in page.text
 
-    @FORM_POST_NEEDS_VALIDATOR_FIX
     def test_posting_the_form_creates_the_dataset(self, app, org, sysadmin):
         response = app.post("/dataset/new", headers=sysadmin, follow_redirects=False, data={
             "name": "fra-skjema",
@@ -304,7 +301,6 @@ class TestDatasetForm:
         model_select = page.find("select", attrs={"name": "pricing-0-price_model"})
         assert model_select.find("option", selected=True)["value"] == "subscription"
 
-    @FORM_POST_NEEDS_VALIDATOR_FIX
     def test_editing_without_changes_keeps_the_dataset(self, app, create, sysadmin):
         """Round trip: the edit form posts back what it shows."""
         create(name="bikes", pricing=[subscription()])

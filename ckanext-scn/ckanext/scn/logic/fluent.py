@@ -46,13 +46,17 @@ def _as_dict(value: Any) -> Any:
 
 
 def _collect_form_values(key: FlattenKey, data: FlattenDataDict, languages: list[str]) -> dict[str, Any]:
-    """The web form posts one input per language: ``title_translated-nb`` and so on."""
+    """The web form posts one input per language: ``title_translated-nb`` and so on. Keys the
+    schema does not know may already sit in ``__extras`` when this runs."""
     prefix = key[:-1]
+    extras = data.get(prefix + ("__extras",)) or {}
     found = {}
     for lang in languages:
-        form_key = prefix + (f"{key[-1]}-{lang}",)
-        if form_key in data:
-            found[lang] = data.pop(form_key)
+        name = f"{key[-1]}-{lang}"
+        if prefix + (name,) in data:
+            found[lang] = data.pop(prefix + (name,))
+        elif name in extras:
+            found[lang] = extras.pop(name)
     return found
 
 

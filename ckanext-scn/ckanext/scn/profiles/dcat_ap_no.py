@@ -96,6 +96,11 @@ class DCATAPNOProfile(RDFProfile):
                 extra_types = (DCT.LinguisticSystem,) if predicate == DCT.language else ()
                 for value in list(g.objects(dataset_ref, predicate)):
                     self._concept(dataset_ref, predicate, value, vocabulary, extra_types)
+        if dataset_dict.get("availability"):
+            # Planned availability is a distribution property in DCAT-AP; the dataset-level value
+            # is written on the dataset too, so it survives a round trip.
+            self._concept(dataset_ref, DCATAP.availability, URIRef(dataset_dict["availability"]),
+                          "planned-availability")
         self._spatial_units(dataset_dict, dataset_ref)
         self._conforms_to(dataset_ref)
         for distribution in list(g.objects(dataset_ref, DCAT.distribution)):
@@ -405,16 +410,16 @@ class DCATAPNOProfile(RDFProfile):
         warnings: list[str] = dataset_dict.setdefault("scn_warnings", [])
         g = self.g
 
-        for key in ("title_translated", "notes_translated"):
-            for predicate in ((DCT.title,) if key == "title_translated" else (DCT.description,)):
-                seen: dict[str, int] = {}
-                for value in g.objects(dataset_ref, predicate):
-                    lang = (value.language or "nb").split("-")[0] if isinstance(value, Literal) else "nb"
-                    seen[lang] = seen.get(lang, 0) + 1
-                for lang, count in seen.items():
-                    if count > 1:
-                        warnings.append(f"{predicate.n3(g.namespace_manager)} has {count} values in language "
-                                        f"{lang!r} (DCAT-AP-NO allows one); kept the first")
+        for key, predicate, label in (("title_translated", DCT.title, "dct:title"),
+                                      ("notes_translated", DCT.description, "dct:description")):
+            seen: dict[str, int] = {}
+            for value in g.objects(dataset_ref, predicate):
+                lang = (value.language or "nb").split("-")[0] if isinstance(value, Literal) else "nb"
+                seen[lang] = seen.get(lang, 0) + 1
+            for lang, count in seen.items():
+                if count > 1:
+                    warnings.append(f"{label} has {count} values in language {lang!r} "
+                                    f"(DCAT-AP-NO allows one); kept one")
             value = dataset_dict.get(key)
             if isinstance(value, dict):
                 dataset_dict[key] = _languages(value)
@@ -442,6 +447,9 @@ class DCATAPNOProfile(RDFProfile):
         if los_themes:
             dataset_dict["los_theme"] = list(dict.fromkeys(los_themes))
 
+        availability = g.value(dataset_ref, DCATAP.availability)
+        if availability is not None and not dataset_dict.get("availability"):
+            dataset_dict["availability"] = str(availability)
         for key, vocabulary_name, label in (("access_rights", "access-right", "dct:accessRights"),
                                             ("frequency", "frequency", "dct:accrualPeriodicity"),
                                             ("availability", "planned-availability", "dcatap:availability")):
@@ -477,19 +485,25 @@ class DCATAPNOProfile(RDFProfile):
         return dataset_dict
 
     def _parse_spatial(self, dataset_dict: dict[str, Any], ref: Any, warnings: list[str]) -> None:
+        """Every dct:spatial: Norwegian administrative units to spatial_coverage, the first
+        geometry (or bounding box) to the GeoJSON ``spatial`` extent."""
         municipalities, counties = vocabularies.get("municipality"), vocabularies.get("county")
-        areas, geometry = [], None
-        for area in dataset_dict.get("spatial_coverage") or []:
-            uri = area.get("uri")
-            concept = (municipalities.by_uri(uri) or counties.by_uri(uri)) if uri else None
+        areas = []
+        for value in self.g.objects(ref, DCT.spatial):
+            if not isinstance(value, URIRef):
+                continue
+            concept = municipalities.by_uri(str(value)) or counties.by_uri(str(value))
             if concept:
                 areas.append({"uri": concept.uri, "text": concept.label("nb")})
-            elif uri:
-                warnings.append(f"dct:spatial {uri!r} is not a Norwegian municipality or county; left out")
+            else:
+                warnings.append(f"dct:spatial {str(value)!r} is not a Norwegian municipality or county; left out")
+        geometry = None
+        for area in dataset_dict.get("spatial_coverage") or []:
             geometry = geometry or area.get("geom") or area.get("bbox")
-        dataset_dict["spatial_coverage"] = areas
-        if not areas:
-            dataset_dict.pop("spatial_coverage")
+        if areas:
+            dataset_dict["spatial_coverage"] = areas
+        else:
+            dataset_dict.pop("spatial_coverage", None)
         if geometry and not dataset_dict.get("spatial"):
             dataset_dict["spatial"] = geometry if isinstance(geometry, str) else json.dumps(geometry)
 
@@ -526,12 +540,24 @@ class DCATAPNOProfile(RDFProfile):
                     found.append(licence_id)
                 else:
                     warnings.append(f"dct:license {str(value)!r} is not in the portal's licence list")
+        commercial = {str(d) for d in self.g.objects(ref, DCAT.distribution)
+                      if (self.g.value(d, DCT.rights), RDF.type, DCT.RightsStatement) in self.g}
         for resource in dataset_dict.get("resources") or []:
             licence_id = by_uri.get(_uri_key(str(resource.get("license") or "")))
+            if not licence_id and resource.get("distribution_ref") in commercial:
+                licence_id = "other-commercial"
             if licence_id:
                 resource["license"] = licence_id
             else:
                 resource.pop("license", None)
+        if not found:
+            # This profile writes commercial terms as a rights statement pointing at them.
+            for distribution in self.g.objects(ref, DCAT.distribution):
+                rights = self.g.value(distribution, DCT.rights)
+                if isinstance(rights, URIRef) and (rights, RDF.type, DCT.RightsStatement) in self.g:
+                    found.append("other-commercial")
+                    dataset_dict["license_terms_url"] = str(rights)
+                    break
         if found and dataset_dict.get("license_id") not in licences.register():
             dataset_dict["license_id"] = found[0]
         elif dataset_dict.get("license_id") not in licences.register():
