@@ -198,3 +198,26 @@ class TestHarvestedDatasets:
         call_action("harvest_source_patch", context=dict(as_sysadmin), id=source["id"],
                     config=json.dumps({"republish_in_organization_catalog": True}))
         assert dataset["id"] in app.get("/organization/oslo-kommune/catalog.ttl").get_data(as_text=True)
+
+
+class TestValidateCommand:
+    def test_whole_catalog_passes(self, cli, demo_site):
+        from ckan.cli.cli import ckan
+
+        result = cli.invoke(ckan, ["scn", "dcat", "validate"])
+        assert result.exit_code == 0, result.output
+        assert "DCAT-AP-NO 2 shapes: 0 violations" in result.output
+        assert "DCAT-AP-NO 3 shapes:" in result.output
+
+    def test_one_organization(self, cli, demo_site):
+        from ckan.cli.cli import ckan
+
+        result = cli.invoke(ckan, ["scn", "dcat", "validate", "--org", "bergen-kommune"])
+        assert result.exit_code == 0, result.output
+        assert "of bergen-kommune" in result.output
+
+    def test_unknown_organization(self, cli, demo_site):
+        from ckan.cli.cli import ckan
+
+        result = cli.invoke(ckan, ["scn", "dcat", "validate", "--org", "nowhere"])
+        assert result.exit_code != 0

@@ -63,6 +63,40 @@ def demo_load(path: str | None) -> None:
     )
 
 
+@scn.group(name="dcat", short_help="DCAT-AP-NO output")
+def dcat_group() -> None:
+    pass
+
+
+@dcat_group.command(name="validate")
+@click.option("--org", "organization", default=None, help="Validate this organization's catalog only")
+@click.option("--show", default=20, show_default=True, help="How many findings to list per version")
+def dcat_validate(organization: str | None, show: int) -> None:
+    """Validate the live public catalog against the official DCAT-AP-NO SHACL shapes.
+
+    Version 2 (in force) decides the exit status: 1 when there is any violation. The version 3
+    draft is reported for information.
+    """
+    from ckanext.scn import shacl
+    from ckanext.scn.logic import catalog
+
+    graph = catalog.catalog_graph(organization)
+    entries = len(set(graph.subjects(predicate=None, object=None)))
+    click.echo(f"Catalog {'of ' + organization if organization else 'of the portal'}: "
+               f"{len(graph)} triples, {entries} subjects")
+    failed = False
+    for version in ("2", "3"):
+        report = shacl.validate(graph, version)
+        click.echo(report.summary() + ("" if version == "2" else " (draft, for information)"))
+        for finding in report.violations[:show]:
+            click.echo(f"  {finding}")
+        if len(report.violations) > show:
+            click.echo(f"  ... and {len(report.violations) - show} more")
+        failed = failed or (version == "2" and bool(report.violations))
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
 def _read_secret(path: Path, key: str | None = None) -> str | None:
     if not path.is_file():
         return None

@@ -14,3 +14,7 @@ def catalog_publisher_uri() -> str:
 
 def catalog_publisher_name() -> str:
     return tk.config["ckanext.scn.catalog.publisher_name"]
+
+
+def catalog_contact_email() -> str:
+    return tk.config["ckanext.scn.catalog.contact_email"] or tk.config.get("ckan.site_email") or ""

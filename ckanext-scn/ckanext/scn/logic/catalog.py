@@ -115,6 +115,45 @@ def organization_filter(org: dict[str, Any]) -> str:
     return f"{own} AND {not_harvested}"
 
 
+def organization_catalog_uri(name: str) -> str:
+    """The organization catalog's URI; ``.ttl`` (or .rdf, .jsonld) after it gives the document."""
+    return f"{tk.config['ckan.site_url'].rstrip('/')}/organization/{name}/catalog"
+
+
+def organization_catalog_dict(org: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": tk._("Datakatalog for {name}").format(name=org["title"]),
+        "description": org.get("description") or tk._("Datasett og datatjenester fra {name} på {site}").format(
+            name=org["title"], site=tk.config.get("ckan.site_title")),
+        "publisher": {"uri": org.get("uri"), "name": org["title"], "orgnr": org.get("orgnr")},
+        "uri": organization_catalog_uri(org["name_slug"]),
+    }
+
+
+def catalog_graph(organization: str | None = None):
+    """The whole public catalog (or one organization's) as one rdflib graph, for validation."""
+    catalog_dict: dict[str, Any] = {}
+    fq = "-dataset_type:harvest"
+    if organization:
+        org = organization_publisher(organization, cached=False)
+        if not org:
+            raise tk.ObjectNotFound(tk._("Organization not found"))
+        catalog_dict = organization_catalog_dict(org)
+        fq = f"{fq} AND {organization_filter(org)}"
+    serializer = CatalogSerializer()
+    catalog_ref = serializer.graph_from_catalog(catalog_dict)
+    start, rows = 0, 500
+    while True:
+        page = tk.get_action("package_search")({"ignore_auth": False, "user": ""}, {
+            "q": "*:*", "fq": fq, "rows": rows, "start": start, "sort": "id asc"})
+        for dataset in page["results"]:
+            dataset_ref = serializer.graph_from_dataset(dataset)
+            serializer._add_source_catalog(catalog_ref, dataset, dataset_ref)
+        start += rows
+        if start >= page["count"]:
+            return serializer.g
+
+
 def catalog_show(context: dict[str, Any], data_dict: dict[str, Any]) -> str:
     """ckanext-dcat's dcat_catalog_show, with DCAT-AP-NO's catalog rules and an optional
     ``organization`` (name or id) for that organization's own catalog."""
@@ -126,14 +165,7 @@ def catalog_show(context: dict[str, Any], data_dict: dict[str, Any]) -> str:
             raise tk.ObjectNotFound(tk._("Organization not found"))
         fq = organization_filter(org)
         data_dict = dict(data_dict, fq=f"({data_dict['fq']}) AND {fq}" if data_dict.get("fq") else fq)
-        catalog_dict = {
-            "title": tk._("Datakatalog for {name}").format(name=org["title"]),
-            "description": org.get("description") or tk._("Datasett og datatjenester fra {name} på {site}").format(
-                name=org["title"], site=tk.config.get("ckan.site_title")),
-            "publisher": {"uri": org.get("uri"), "name": org["title"], "orgnr": org.get("orgnr")},
-            "uri": tk.url_for("scn.organization_catalog", id=org["name_slug"], _format="ttl", _external=True)
-                   .rsplit(".", 1)[0],
-        }
+        catalog_dict = organization_catalog_dict(org)
     query = dcat_logic._search_ckan_datasets(context, data_dict)
     pagination_info = dcat_logic._pagination_info(query, data_dict)
     serializer = CatalogSerializer(profiles=data_dict.get("profiles"))

@@ -103,6 +103,7 @@ class DCATAPNOProfile(RDFProfile):
                           "planned-availability")
         self._spatial_units(dataset_dict, dataset_ref)
         self._conforms_to(dataset_ref)
+        self._contact_points(dataset_ref)
         for distribution in list(g.objects(dataset_ref, DCAT.distribution)):
             self._distribution(dataset_dict, distribution)
         self._costs(dataset_dict, dataset_ref)
@@ -128,6 +129,14 @@ class DCATAPNOProfile(RDFProfile):
             "uri": config.catalog_publisher_uri(), "name": config.catalog_publisher_name(),
         }
         self._agent(catalog_ref, DCT.publisher, publisher)
+        contact = URIRef(f"{catalog_ref}#contact")
+        g.add((catalog_ref, DCAT.contactPoint, contact))
+        g.add((contact, RDF.type, VCARD.Organization))
+        g.add((contact, VCARD.fn, Literal(publisher.get("name") or config.catalog_publisher_name(), lang="nb")))
+        email = config.catalog_contact_email()
+        if email:
+            g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{email}")))
+        g.add((contact, VCARD.hasURL, URIRef(tk.config["ckan.site_url"].rstrip("/") + "/")))
         if catalog_dict.get("title"):
             g.remove((catalog_ref, DCT.title, None))
             g.add((catalog_ref, DCT.title, Literal(catalog_dict["title"], lang="nb")))
@@ -248,12 +257,26 @@ class DCATAPNOProfile(RDFProfile):
             g.add((uri, DCT.identifier, Literal(concept.code)))
             g.add((uri, SKOS.prefLabel, Literal(concept.label("nb"), lang="nb")))
             g.remove((uri, LOCN.geometry, None))
+        # The extent (a blank dct:Location from ckanext-dcat) gets a URI of its own.
+        for location in list(g.objects(ref, DCT.spatial)):
+            if isinstance(location, BNode):
+                named = URIRef(f"{ref}#extent")
+                g.remove((ref, DCT.spatial, location))
+                g.add((ref, DCT.spatial, named))
+                for p_, o_ in list(g.predicate_objects(location)):
+                    g.add((named, p_, o_))
+                g.remove((location, None, None))
         # ckanext-dcat writes each coverage entry with its text as a second label; keep one.
         for uri in g.objects(ref, DCT.spatial):
             labels = list(g.objects(uri, SKOS.prefLabel))
             if len(labels) > 1:
                 for label in labels[1:]:
                     g.remove((uri, SKOS.prefLabel, label))
+
+    def _contact_points(self, ref: Any) -> None:
+        """vcard:Organization as well: DCAT-AP-NO 3 wants a subclass of vcard:Kind."""
+        for contact in self.g.objects(ref, DCAT.contactPoint):
+            self.g.add((contact, RDF.type, VCARD.Organization))
 
     def _conforms_to(self, ref: URIRef) -> None:
         """A standard needs a title; the schema only holds its URL, which then serves as one."""
@@ -283,6 +306,12 @@ class DCATAPNOProfile(RDFProfile):
         g = self.g
         resource = _resource_for(dataset_dict, distribution)
         register = licences.register()
+
+        for predicate in (DCT.title, DCT.description):
+            for value in list(g.objects(distribution, predicate)):
+                if isinstance(value, Literal) and not value.language:
+                    g.remove((distribution, predicate, value))
+                    g.add((distribution, predicate, Literal(str(value), lang="nb")))
 
         # dcat:accessURL is mandatory in DCAT-AP-NO, also when it equals the download URL.
         if not any(g.objects(distribution, DCAT.accessURL)):
