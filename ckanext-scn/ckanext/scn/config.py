@@ -18,3 +18,23 @@ def catalog_publisher_name() -> str:
 
 def catalog_contact_email() -> str:
     return tk.config["ckanext.scn.catalog.contact_email"] or tk.config.get("ckan.site_email") or ""
+
+
+def harvest_allow_private_hosts() -> bool:
+    return tk.asbool(tk.config["ckanext.scn.harvest.allow_private_hosts"])
+
+
+def harvest_max_download_bytes() -> int:
+    return int(tk.config["ckanext.scn.harvest.max_download_mb"]) * 1024 * 1024
+
+
+def harvest_timeout() -> int:
+    return int(tk.config["ckanext.scn.harvest.timeout"])
+
+
+def harvest_max_pages() -> int:
+    return int(tk.config["ckanext.scn.harvest.max_pages"])
+
+
+def harvest_withdraw_limit() -> float:
+    return float(tk.config["ckanext.scn.harvest.withdraw_limit"])

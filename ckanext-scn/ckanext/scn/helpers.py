@@ -11,7 +11,7 @@ from ckanext.scn.logic.fluent import pick
 from ckanext.scn.search import lang_code
 
 __all__ = [
-    "scn_lang", "scn_text", "scn_vocabulary_choices", "scn_vocabulary_label", "scn_license_choices",
+    "scn_lang", "scn_text", "scn_vocabulary_choices", "scn_dataset_title", "scn_vocabulary_label", "scn_license_choices",
     "scn_price_summary", "scn_offer_label", "scn_is_free", "scn_effective_license",
     "scheming_language_text",
 ]
@@ -28,8 +28,22 @@ def scn_text(value: Any) -> Any:
 
 
 def scn_vocabulary_choices(field: dict[str, Any]) -> list[dict[str, str]]:
-    """Choices for a scheming field with ``vocabulary:``, labelled in the user's language."""
-    return vocabularies.get(field["vocabulary"]).choices(lang_code())
+    """Choices for a scheming field with ``vocabulary:``, labelled in the user's language; the
+    values are URIs, or codes when the field says ``choice_value: code``."""
+    vocabulary = vocabularies.get(field["vocabulary"])
+    choices = vocabulary.choices(lang_code())
+    if field.get("choice_value") == "code":
+        return [{"value": vocabulary.by_uri(c["value"]).code, "label": c["label"]} for c in choices]
+    return choices
+
+
+def scn_dataset_title(id_: str) -> str | None:
+    """The title of a dataset the user may see, in the user's language; None otherwise."""
+    try:
+        dataset = tk.get_action("package_show")({}, {"id": id_})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return None
+    return scn_text(dataset.get("title_translated")) or dataset.get("title") or dataset["name"]
 
 
 def scn_vocabulary_label(vocabulary: str, uri: str) -> str:

@@ -103,7 +103,9 @@ def fluent_text(field: dict[str, Any], schema: dict[str, Any]):
         if errors[key]:
             return
         if not cleaned:
-            if field.get("required"):
+            from ckanext.scn.harvesters.mode import in_harvest_mode
+
+            if field.get("required") and not in_harvest_mode():
                 errors[key].append(
                     tk._("Missing value: give the text in at least one language (Bokmål, Nynorsk or English)")
                 )

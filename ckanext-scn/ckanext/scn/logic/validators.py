@@ -16,6 +16,7 @@ from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 from ckanext.scheming.validation import scheming_validator
 
 from ckanext.scn import vocabularies
+from ckanext.scn.harvesters.mode import in_harvest_mode
 from ckanext.scn.logic import pricing
 from ckanext.scn.logic.fluent import (
     fluent_core_translated,
@@ -31,7 +32,7 @@ __all__ = [
     "scn_vocabulary_uri", "scn_vocabulary_uris", "scn_file_format", "scn_spatial_coverage_uri",
     "scn_temporal_end", "scn_license_id", "scn_dataset_references", "scn_optional_boolean",
     "scn_offer_amount", "scn_currency", "scn_required_for_models", "scn_municipality_code",
-    "scn_publisher_uri", "scn_dataset_checks", "scn_list_output",
+    "scn_publisher_uri", "scn_dataset_checks", "scn_list_output", "scn_required", "scn_missing_properties",
 ]
 
 _ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
@@ -169,7 +170,7 @@ def scn_url_list(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
             return
         values = list(dict.fromkeys(v.strip() for v in values))
         if not values:
-            if field.get("required"):
+            if field.get("required") and not in_harvest_mode():
                 errors[key].append(tk._("Missing value: give at least one URL"))
                 return
             data.pop(key, None)
@@ -207,7 +208,7 @@ def scn_vocabulary_uri(field: dict[str, Any], schema: dict[str, Any]) -> Validat
     def validator(key, data, errors, context):
         value = data.get(key)
         if _empty(value):
-            if field.get("required"):
+            if field.get("required") and not in_harvest_mode():
                 errors[key].append(tk._("Missing value: choose one of the {name} values").format(name=vocabulary.name))
                 return
             data.pop(key, None)
@@ -240,7 +241,7 @@ def scn_vocabulary_uris(field: dict[str, Any], schema: dict[str, Any]) -> Valida
                 return
             uris.append(concept.uri)
         if not uris:
-            if field.get("required"):
+            if field.get("required") and not in_harvest_mode():
                 errors[key].append(
                     tk._("Missing value: choose at least one of the {name} values").format(name=vocabulary.name))
                 return
@@ -449,8 +450,57 @@ def scn_publisher_uri(key: FlattenKey, data: FlattenDataDict, errors: FlattenErr
 
 # ---- whole-dataset rules ------------------------------------------------------------------------
 
+def scn_required(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
+    """not_empty, except for harvested records (see harvesters/mode.py), where an absent value
+    is simply left out."""
+    if not _empty(data.get(key)):
+        return
+    if in_harvest_mode():
+        data.pop(key, None)
+        raise tk.StopOnError
+    errors[key].append(tk._("Missing value"))
+    raise tk.StopOnError
+
+
+# DCAT-AP-NO's mandatory and the portal's required dataset properties, checked for presence.
+_REQUIRED_PROPERTIES = {
+    "title_translated": "dct:title", "notes_translated": "dct:description", "theme": "dcat:theme",
+    "contact": "dcat:contactPoint", "access_rights": "dct:accessRights", "license_id": "dct:license",
+    "owner_org": "dct:publisher",
+}
+
+
+@scheming_validator
+def scn_missing_properties(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """For harvested records: which required properties the source did not give (a list, shown
+    in the API and the UI). Recomputed on every save; a client cannot set it."""
+
+    def validator(key, data, errors, context):
+        if not in_harvest_mode():
+            data.pop(key, None)
+            raise tk.StopOnError
+        present = {k[0] for k, v in data.items() if not _empty(v) and v not in ({}, "{}", "[]")}
+        for k, v in data.items():
+            if k[0] == "__extras" and isinstance(v, dict):
+                present |= {name.split("-")[0] for name, text in v.items() if text}
+        missing = [name for name, prop in _REQUIRED_PROPERTIES.items() if name not in present]
+        title = data.get(("title_translated",))
+        if isinstance(title, str) and title.startswith("{"):
+            title = json.loads(title)
+        if isinstance(title, dict) and title and not (title.get("nb") or title.get("nn")):
+            missing.append("title_translated.nb")  # a title in Norwegian, that is
+        if not missing:
+            data.pop(key, None)
+            raise tk.StopOnError
+        data[key] = json.dumps(missing)
+
+    return validator
+
+
 def scn_dataset_checks(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
     """Rules across fields: at least one contact point; a commercial licence needs its terms."""
+    if in_harvest_mode():
+        return
     if not any(k[0] == "contact" and len(k) == 3 and not _empty(v) for k, v in data.items()):
         errors.setdefault(("contact",), []).append(
             tk._("Missing value: give at least one contact point (name and email)"))

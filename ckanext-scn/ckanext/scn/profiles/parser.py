@@ -22,6 +22,10 @@ class DCATAPNOParser(RDFParser):
 
     def __init__(self, profiles: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(profiles=profiles or PROFILES, **kwargs)
+        self.stop_paging = False  # set by a harvester that has seen enough pages
+
+    def next_page(self) -> str | None:
+        return None if self.stop_paging else super().next_page()
 
     def _datasets(self) -> Iterator[Any]:
         yield from self.g.subjects(RDF.type, DCAT.Dataset)

@@ -1,0 +1,223 @@
+"""The ``dcat_ap_no`` harvester: DCAT-AP-NO catalogs such as data.norge.no into the SCN schemas.
+
+It is ckanext-dcat's DCATRDFHarvester with:
+
+- safe downloads (harvesters/safety.py) and a page limit and cycle guard for hydra paging;
+- the ``dcat_ap_no`` parser, so ``dcat:DataService`` entries become ``data-service`` datasets;
+- publishers mapped to organizations by orgnr (created when the source config says so);
+- records imported as they are, with what they lack listed in ``missing_properties``;
+- an unchanged record skipped without a write (the stored harvest object is compared);
+- a stop on mass withdrawal: more than ``ckanext.scn.harvest.withdraw_limit`` of the source's
+  datasets gone at once withdraws none and reports it.
+
+Source config (JSON): ``rdf_format``, ``create_organizations`` (bool), ``force_withdraw`` (bool),
+``republish_in_organization_catalog`` (bool, default false: data.norge.no already has them).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+import requests
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
+from ckanext.dcat.interfaces import IDCATRDFHarvester
+from ckanext.harvest.interfaces import IHarvester
+from ckanext.harvest.model import HarvestObject
+
+from ckanext.scn import config
+from ckanext.scn.harvesters import organizations, safety
+from ckanext.scn.harvesters.mode import harvest_mode
+from ckanext.scn.profiles.parser import DCATAPNOParser
+
+log = logging.getLogger(__name__)
+
+SOURCE_TYPE = "dcat_ap_no"
+# Keys of a parsed record that are inputs for the harvester, not schema fields.
+_PARSER_ONLY_KEYS = ("scn_publisher", "scn_warnings", "scn_serves_dataset_uris", "creator", "publisher")
+_RDF_TYPES = {
+    "text/turtle": "turtle", "application/x-turtle": "turtle", "application/rdf+xml": "xml",
+    "application/xml": "xml", "text/xml": "xml", "application/ld+json": "json-ld",
+    "application/json": "json-ld", "text/n3": "n3", "application/n-triples": "nt",
+}
+
+
+class DCATAPNOHarvester(DCATRDFHarvester):
+    p.implements(IHarvester)
+    p.implements(IDCATRDFHarvester, inherit=True)
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "DCATAPNOHarvester":
+        # SingletonPlugin keeps its instance in a class attribute, which a subclass inherits: without
+        # this, DCATAPNOHarvester() would return the already loaded DCATRDFHarvester.
+        if "_instance" not in cls.__dict__:
+            cls._instance = object.__new__(cls)
+        return cls._instance
+
+    def info(self) -> dict[str, str]:
+        return {
+            "name": SOURCE_TYPE,
+            "title": "DCAT-AP-NO (data.norge.no)",
+            "description": "A DCAT-AP-NO catalog in Turtle, RDF/XML or JSON-LD, hydra-paged or not",
+        }
+
+    def validate_config(self, source_config: str | None) -> str | None:
+        source_config = super().validate_config(source_config)
+        if source_config:
+            parsed = json.loads(source_config)
+            for key in ("create_organizations", "force_withdraw", "republish_in_organization_catalog"):
+                if key in parsed and not isinstance(parsed[key], bool):
+                    raise ValueError(f"{key} must be true or false")
+        return source_config
+
+    # ---- download -----------------------------------------------------------------------------
+
+    def _get_content_and_type(self, url: str, harvest_job: Any, page: int = 1, content_type: str | None = None):
+        """Downloads go through the safety checks; local files are not read."""
+        if not self._is_ours(harvest_job):
+            return super()._get_content_and_type(url, harvest_job, page, content_type)
+        try:
+            download = safety.fetch(url)
+            rdf_format = content_type or _RDF_TYPES.get(download.content_type or "")
+            if rdf_format in (None, "xml") or download.content.lstrip()[:1] == b"<":
+                safety.refuse_xml_declarations(download.content, url)
+            return download.content.decode("utf-8"), rdf_format or _guess_format(download.content)
+        except safety.UnsafeSource as e:
+            self._save_gather_error(f"Refused {url}: {e}", harvest_job)
+        except requests.HTTPError as e:
+            self._save_gather_error(f"Could not get {url}: the server answered {e.response.status_code}", harvest_job)
+        except requests.RequestException as e:
+            self._save_gather_error(f"Could not get {url}: {e.__class__.__name__}: {e}", harvest_job)
+        except UnicodeDecodeError:
+            self._save_gather_error(f"{url} is not UTF-8 text", harvest_job)
+        return None, None
+
+    # ---- IDCATRDFHarvester hooks (they run for every DCAT RDF source; only ours are changed) --
+
+    def before_download(self, url: str, harvest_job: Any):
+        if self._is_ours(harvest_job):
+            pages = harvest_job.__dict__.setdefault("_scn_pages", [])
+            if not pages or pages[-1] != url:
+                pages.append(url)
+        return url, []
+
+    def after_parsing(self, rdf_parser: Any, harvest_job: Any):
+        """Use the DCAT-AP-NO parser (it yields data services too) and stop paging at a page
+        already harvested (a cycle) or at the page limit. Returning no page from before_download
+        would drop everything gathered so far, so the next page is withheld here instead."""
+        if not self._is_ours(harvest_job) or rdf_parser is None:
+            return rdf_parser, []
+        parser = DCATAPNOParser()
+        parser.g = rdf_parser.g
+        pages = harvest_job.__dict__.get("_scn_pages", [])
+        next_page = parser.next_page()
+        errors = []
+        if next_page and next_page in pages:
+            errors.append(f"The catalog's next page {next_page} was already harvested (a cycle); stopped paging")
+        elif next_page and len(pages) >= config.harvest_max_pages():
+            errors.append(f"Stopped after {len(pages)} pages (ckanext.scn.harvest.max_pages)")
+        if errors:
+            parser.stop_paging = True
+        return parser, errors
+
+    # ---- gather: withdrawals --------------------------------------------------------------------
+
+    def _mark_datasets_for_deletion(self, guids_in_source: list[str], harvest_job: Any) -> list[str]:
+        if not self._is_ours(harvest_job):
+            return super()._mark_datasets_for_deletion(guids_in_source, harvest_job)
+        current = model.Session.query(HarvestObject.guid).filter(
+            HarvestObject.current == True,  # noqa: E712 - SQL
+            HarvestObject.harvest_source_id == harvest_job.source.id,
+        ).all()
+        current_guids = {row.guid for row in current}
+        gone = current_guids - set(guids_in_source)
+        limit = config.harvest_withdraw_limit()
+        force = _source_config(harvest_job).get("force_withdraw") is True
+        if current_guids and gone and len(gone) / len(current_guids) > limit and not force:
+            self._save_gather_error(
+                f"{len(gone)} of {len(current_guids)} datasets ({len(gone) / len(current_guids):.0%}) are gone "
+                f"from the source, more than the limit of {limit:.0%}: none was withdrawn. Check the source; "
+                f'to withdraw them anyway, run once with "force_withdraw": true in the source config.',
+                harvest_job)
+            return []
+        return super()._mark_datasets_for_deletion(guids_in_source, harvest_job)
+
+    # ---- import ---------------------------------------------------------------------------------
+
+    def modify_package_dict(self, package_dict: dict[str, Any], dcat_dict: dict[str, Any], harvest_object: Any):
+        if not self._is_ours(harvest_object):
+            return package_dict
+        publisher = package_dict.get("scn_publisher") or {}
+        org_id = organizations.for_publisher(publisher, harvest_object.source,
+                                             create=_source_config(harvest_object).get("create_organizations") is True)
+        if org_id:
+            package_dict["owner_org"] = org_id
+        for key in _PARSER_ONLY_KEYS:
+            package_dict.pop(key, None)
+        source = harvest_object.source
+        package_dict.setdefault("extras", [])
+        package_dict["extras"] = [e for e in package_dict["extras"] if not e["key"].startswith("source_catalog_")]
+        package_dict["extras"].append({"key": "source_catalog_homepage", "value": source.url})
+        package_dict["extras"].append({"key": "source_catalog_title", "value": source.title or source.url})
+        return package_dict
+
+    def import_stage(self, harvest_object: Any):
+        if not self._is_ours(harvest_object):
+            return super().import_stage(harvest_object)
+        if self._unchanged(harvest_object):
+            return "unchanged"
+        with harvest_mode():
+            return super().import_stage(harvest_object)
+
+    def _unchanged(self, harvest_object: Any) -> bool:
+        """Same content as the record now imported for this guid: only the harvest object moves."""
+        if self._get_object_extra(harvest_object, "status") == "delete" or not harvest_object.content:
+            return False
+        previous = model.Session.query(HarvestObject).filter(
+            HarvestObject.guid == harvest_object.guid,
+            HarvestObject.current == True,  # noqa: E712 - SQL
+            HarvestObject.harvest_source_id == harvest_object.harvest_source_id,
+        ).first()
+        if previous is None or previous.package_id is None or previous.content is None:
+            return False
+        if _content_hash(previous.content) != _content_hash(harvest_object.content):
+            return False
+        dataset = model.Package.get(previous.package_id)
+        if dataset is None or dataset.state != "active":
+            return False
+        previous.current = False
+        previous.add()
+        harvest_object.current = True
+        harvest_object.package_id = previous.package_id
+        harvest_object.add()
+        model.Session.commit()
+        return True
+
+    @staticmethod
+    def _is_ours(harvest_object_or_job: Any) -> bool:
+        source = getattr(harvest_object_or_job, "source", None)
+        return source is not None and source.type == SOURCE_TYPE
+
+
+def _source_config(harvest_object_or_job: Any) -> dict[str, Any]:
+    try:
+        value = json.loads(harvest_object_or_job.source.config or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _content_hash(content: str) -> str:
+    """Of the parsed record, without what changes between downloads of the same record."""
+    record = json.loads(content)
+    record.pop("name", None)
+    return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
+
+
+def _guess_format(content: bytes) -> str:
+    start = content.lstrip()[:1]
+    return {b"<": "xml", b"{": "json-ld", b"[": "json-ld"}.get(start, "turtle")

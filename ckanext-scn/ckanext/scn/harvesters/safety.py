@@ -1,0 +1,88 @@
+"""Downloads from harvest sources nobody here controls: address checks, size and time limits,
+and XML that could expand entities refused before any parser sees it."""
+from __future__ import annotations
+
+import ipaddress
+import re
+import socket
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from ckanext.scn import config
+
+
+class UnsafeSource(Exception):
+    """The URL or the document may not be harvested; the message says why."""
+
+
+_DOCTYPE_OR_ENTITY = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+MAX_REDIRECTS = 5
+
+
+def check_url(url: str) -> None:
+    """Refuse non-http(s) URLs and hosts resolving to loopback, private, link-local, multicast or
+    reserved addresses (unless ckanext.scn.harvest.allow_private_hosts)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UnsafeSource(f"Not an http(s) URL: {url}")
+    if config.harvest_allow_private_hosts():
+        return
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
+                                   proto=socket.IPPROTO_TCP)
+    except socket.gaierror as e:
+        raise UnsafeSource(f"Cannot resolve {parts.hostname}: {e}")
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if (address.is_loopback or address.is_private or address.is_link_local or address.is_multicast
+                or address.is_reserved or address.is_unspecified):
+            raise UnsafeSource(f"{parts.hostname} resolves to {address}, a non-public address; "
+                               f"harvesting it is not allowed")
+
+
+@dataclass
+class Download:
+    url: str
+    content: bytes
+    content_type: str | None
+
+
+def fetch(url: str, session: requests.Session | None = None) -> Download:
+    """GET URL within the size and time limits, checking every redirect target too."""
+    session = session or requests.Session()
+    max_bytes = config.harvest_max_download_bytes()
+    timeout = config.harvest_timeout()
+    for _ in range(MAX_REDIRECTS + 1):
+        check_url(url)
+        response = session.get(url, stream=True, timeout=timeout, allow_redirects=False,
+                               headers={"Accept": "text/turtle, application/rdf+xml;q=0.9, "
+                                                  "application/ld+json;q=0.8, application/xml;q=0.7, */*;q=0.1"})
+        if response.is_redirect:
+            url = urljoin(url, response.headers["Location"])
+            response.close()
+            continue
+        response.raise_for_status()
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > max_bytes:
+            raise UnsafeSource(f"{url} is {int(declared)} bytes; the limit is {max_bytes}")
+        chunks, size = [], 0
+        for chunk in response.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > max_bytes:
+                response.close()
+                raise UnsafeSource(f"{url} is larger than the limit of {max_bytes} bytes")
+            chunks.append(chunk)
+        content_type = (response.headers.get("Content-Type") or "").split(";", 1)[0].strip() or None
+        return Download(url, b"".join(chunks), content_type)
+    raise UnsafeSource(f"More than {MAX_REDIRECTS} redirects from {url}")
+
+
+def refuse_xml_declarations(content: bytes, url: str = "") -> None:
+    """Entity-expansion bombs and external entities need a DOCTYPE or ENTITY declaration;
+    RDF/XML and ISO 19139 never do, so any is refused before parsing."""
+    if _DOCTYPE_OR_ENTITY.search(content[:1024 * 1024]) or _DOCTYPE_OR_ENTITY.search(content):
+        raise UnsafeSource(f"XML with a DOCTYPE or ENTITY declaration is refused{' (' + url + ')' if url else ''}")

@@ -1,0 +1,62 @@
+"""A local HTTP server standing in for remote sources, serving real recorded documents."""
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+class Site:
+    """Routes: path -> (status, content type, body bytes, extra headers)."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, str, bytes, dict[str, str]]] = {}
+        self.hits: list[str] = []
+        self.base = ""
+
+    def add(self, path: str, body: bytes | str, content_type: str = "text/turtle", status: int = 200,
+            headers: dict[str, str] | None = None) -> str:
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        self.routes[path] = (status, content_type, body, headers or {})
+        return self.base + path
+
+    def add_file(self, path: str, relative: str, content_type: str = "text/turtle") -> str:
+        return self.add(path, (DATA / relative).read_bytes(), content_type)
+
+    def redirect(self, path: str, target: str) -> str:
+        return self.add(path, b"", "text/plain", 302, {"Location": target})
+
+
+@pytest.fixture
+def site():
+    state = Site()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            state.hits.append(self.path)
+            status, content_type, body, headers = state.routes.get(self.path, (404, "text/plain", b"not found", {}))
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_HEAD = do_GET  # noqa: N815
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.base = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    server.shutdown()
+    server.server_close()
