@@ -97,6 +97,48 @@ def dcat_validate(organization: str | None, show: int) -> None:
         raise click.exceptions.Exit(1)
 
 
+@scn.group(name="harvest", short_help="Harvest sources and jobs")
+def harvest_group() -> None:
+    pass
+
+
+@harvest_group.command(name="sources-sync")
+@click.option("--file", "path", default="config/harvest_sources.yaml", show_default=True,
+              type=click.Path(exists=True, dir_okay=False))
+def harvest_sources_sync(path: str) -> None:
+    """Create or update the harvest sources (and their organizations) listed in FILE."""
+    from ckanext.scn.harvesters import sources
+
+    results = sources.sync(sources.read(path))
+    for name, what in results:
+        click.echo(f"{name}: {what}")
+    if any(what.startswith("error") for _, what in results):
+        raise click.exceptions.Exit(1)
+
+
+@harvest_group.command(name="run")
+@click.argument("source")
+def harvest_run(source: str) -> None:
+    """Run a harvest job for SOURCE (name or id) now, in this process, and report on it."""
+    from ckanext.scn.harvesters.run import run_job
+
+    with click.progressbar(length=1, label="Harvesting", show_pos=True) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        report = run_job(source, progress)
+    click.echo(f"Job {report['job_id']} ({report['status']}): {report['added']} added, "
+               f"{report['updated']} updated, {report['unchanged']} unchanged, "
+               f"{report['withdrawn']} withdrawn, {report['errors']} errors")
+    for message in report["gather_errors"]:
+        click.echo(f"  gather error: {message}")
+    for error in report["object_errors"][:50]:
+        click.echo(f"  {error['stage']} error in {error['guid']}: {error['message'].splitlines()[0][:300]}")
+    if report["gather_errors"] or report["errors"]:
+        raise click.exceptions.Exit(1)
+
+
 def _read_secret(path: Path, key: str | None = None) -> str | None:
     if not path.is_file():
         return None
