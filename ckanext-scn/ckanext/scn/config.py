@@ -38,3 +38,7 @@ def harvest_max_pages() -> int:
 
 def harvest_withdraw_limit() -> float:
     return float(tk.config["ckanext.scn.harvest.withdraw_limit"])
+
+
+def harvest_allowed_hosts() -> set[str]:
+    return {h.lower() for h in tk.aslist(tk.config["ckanext.scn.harvest.allowed_hosts"])}

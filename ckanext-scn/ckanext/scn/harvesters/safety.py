@@ -27,7 +27,7 @@ def check_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeSource(f"Not an http(s) URL: {url}")
-    if config.harvest_allow_private_hosts():
+    if config.harvest_allow_private_hosts() or parts.netloc.lower() in config.harvest_allowed_hosts():
         return
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
