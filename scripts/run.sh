@@ -12,12 +12,14 @@ if [ "$config_before" != "$(hash_files "$DEV_INI")" ] && pid_alive "$RUN_DIR/cka
   kill -HUP "$(cat "$RUN_DIR/ckan.pid")"
   sleep 2
 fi
-"$ROOT/scripts/services.sh" start ckan
+"$ROOT/scripts/services.sh" start ckan harvest
 
 cat <<MSG
 
 The SCN portal runs on http://127.0.0.1:$CKAN_PORT
   sysadmin login:  var/admin-credentials (user "admin")
   API token:       var/admin.token
+  harvesting:      gather and fetch consumers, and "ckan harvester run" every 15 min
+                   sources: ckan -c config/ckan.ini scn harvest sources-sync
   services:        make status   |  stop: make stop   |  logs: var/log/
 MSG

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start, stop or report the SCN stack's services, all listening on 127.0.0.1 only:
-#   services.sh start [postgres|redis|solr|ckan ...]   (default: all, in that order)
+#   services.sh start [postgres|redis|solr|ckan|harvest ...]   (default: all, in that order)
 #   services.sh stop  [...]                            (default: all, in reverse order)
 #   services.sh status
 set -euo pipefail
@@ -166,6 +166,45 @@ ckan_stop() {
   rm -f "$CKAN_PID"
 }
 
+# ---- harvesting: ckanext-harvest's gather and fetch consumers and the scheduler ----------------------
+HARVEST_PROCESSES=(gather-consumer fetch-consumer scheduler)
+
+harvest_ready() {
+  for process in "${HARVEST_PROCESSES[@]}"; do pid_alive "$RUN_DIR/harvest-$process.pid" || return 1; done
+}
+
+harvest_start() {
+  harvest_ready && return 0
+  [ -f "$DEV_INI" ] || fail harvest "" "config/ckan.ini is missing: run make run"
+  say "Starting the harvest gather and fetch consumers and the scheduler"
+  for process in "${HARVEST_PROCESSES[@]}"; do
+    local pidfile="$RUN_DIR/harvest-$process.pid" logfile="$LOG_DIR/harvest-$process.log"
+    pid_alive "$pidfile" && continue
+    if [ "$process" = scheduler ]; then
+      nohup "$ROOT/scripts/harvest-scheduler.sh" >>"$logfile" 2>&1 &
+    else
+      nohup "$VENV/bin/ckan" -c "$DEV_INI" harvester "$process" >>"$logfile" 2>&1 &
+    fi
+    echo $! > "$pidfile"
+  done
+  sleep 3
+  for process in "${HARVEST_PROCESSES[@]}"; do
+    pid_alive "$RUN_DIR/harvest-$process.pid" || fail harvest "$LOG_DIR/harvest-$process.log" "harvest $process exited"
+  done
+}
+
+harvest_stop() {
+  for process in "${HARVEST_PROCESSES[@]}"; do
+    local pidfile="$RUN_DIR/harvest-$process.pid"
+    if pid_alive "$pidfile"; then
+      [ "$process" = gather-consumer ] && say "Stopping the harvest consumers and scheduler"
+      pkill -TERM -P "$(cat "$pidfile")" 2>/dev/null
+      kill "$(cat "$pidfile")" 2>/dev/null
+    fi
+    rm -f "$pidfile"
+  done
+}
+
 # ---- commands --------------------------------------------------------------------------------------
 status_line() {
   if "$2"; then printf '  %-11s running   %s\n' "$1" "$3"; else printf '  %-11s stopped\n' "$1"; fi
@@ -175,21 +214,22 @@ cmd="${1:-status}"; shift || true
 services=("$@")
 case "$cmd" in
   start)
-    [ ${#services[@]} -eq 0 ] && services=(postgres redis solr ckan)
+    [ ${#services[@]} -eq 0 ] && services=(postgres redis solr ckan harvest)
     for s in "${services[@]}"; do
       case "$s" in postgres) pg_start ;; redis) redis_start ;; solr) solr_start ;; ckan) ckan_start ;;
-        *) fail "$s" "" "unknown service" ;; esac
+        harvest) harvest_start ;; *) fail "$s" "" "unknown service" ;; esac
     done ;;
   stop)
-    [ ${#services[@]} -eq 0 ] && services=(ckan solr redis postgres)
+    [ ${#services[@]} -eq 0 ] && services=(harvest ckan solr redis postgres)
     for s in "${services[@]}"; do
       case "$s" in postgres) pg_stop ;; redis) redis_stop ;; solr) solr_stop ;; ckan) ckan_stop ;;
-        *) fail "$s" "" "unknown service" ;; esac
+        harvest) harvest_stop ;; *) fail "$s" "" "unknown service" ;; esac
     done ;;
   status)
     status_line postgresql pg_ready "127.0.0.1:$PG_PORT   log var/log/postgresql.log"
     status_line redis redis_ready "127.0.0.1:$REDIS_PORT   log var/log/redis.log"
     status_line solr solr_ready "http://127.0.0.1:$SOLR_PORT/solr (cores: ${SOLR_CORES[*]})   log var/log/solr.log"
-    status_line ckan ckan_ready "http://127.0.0.1:$CKAN_PORT   log var/log/ckan.log" ;;
+    status_line ckan ckan_ready "http://127.0.0.1:$CKAN_PORT   log var/log/ckan.log"
+    status_line harvest harvest_ready "gather, fetch, scheduler   logs var/log/harvest-*.log" ;;
   *) echo "usage: $0 start|stop|status [postgres redis solr ckan]" >&2; exit 2 ;;
 esac
