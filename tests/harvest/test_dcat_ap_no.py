@@ -237,3 +237,22 @@ class TestBadInput:
         page = app.get(f"/dataset/{found['name']}").get_data(as_text=True)
         assert "<script>alert(1)</script>" not in page
         assert "&lt;script&gt;" in page
+
+
+def test_harvested_datasets_appear_under_their_source_catalog(app, site, make_source):
+    import rdflib
+    from ckanext.dcat.profiles.base import DCAT, DCT
+
+    url = site.add("/c.ttl", catalog(dataset(1)))
+    source = make_source(url)
+    run_job(source["id"])
+
+    graph = rdflib.Graph().parse(data=app.get("/catalog.ttl").get_data(as_text=True), format="turtle")
+    part = rdflib.URIRef(url)
+    assert (None, DCT.hasPart, part) in graph
+    [found] = harvested(source["id"])
+    # Harvested datasets keep the URI their source gave them.
+    assert rdflib.URIRef("https://example.no/ds/1") in set(graph.objects(part, DCAT.dataset))
+    # ...and not in the organization's own catalog: data.norge.no already has it.
+    org_catalog = app.get(f"/organization/{found['organization']['name']}/catalog.ttl").get_data(as_text=True)
+    assert found["id"] not in org_catalog
