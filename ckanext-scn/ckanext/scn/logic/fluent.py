@@ -13,6 +13,8 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 from ckanext.scheming.validation import scheming_validator
 
+from ckanext.scn.harvesters.mode import in_harvest_mode
+
 # Bokmål and Nynorsk are both official written Norwegian; English serves foreign developers.
 LANGUAGES = ("nb", "nn", "en")
 MAX_TAG_LENGTH = 100
@@ -60,6 +62,35 @@ def _collect_form_values(key: FlattenKey, data: FlattenDataDict, languages: list
     return found
 
 
+def _per_language(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, languages: list[str],
+                  expected: str, bare: tuple[type, ...]) -> dict[str, Any] | None:
+    """The ``{lang: value}`` object of a multilingual field, from the API (object or JSON text) or
+    the web form (one input per language). A BARE value counts as the first form language. None
+    (with the error recorded) when it is not such an object or names a language not offered."""
+    value = data.get(key)
+    from_form = _collect_form_values(key, data, languages)
+    if from_form and (value is tk.missing or value is None or value == ""):
+        value = from_form
+    try:
+        value = _as_dict(value)
+    except tk.Invalid as e:
+        errors[key].append(e.error)
+        return None
+    if value is tk.missing or value is None or value == "":
+        return {}
+    if isinstance(value, bare):
+        value = {languages[0]: value}
+    if not isinstance(value, dict):
+        errors[key].append(expected)
+        return None
+    unsupported = [lang for lang in value if lang not in languages]
+    if unsupported:
+        errors[key].append(tk._("Unsupported language {lang!r}: use {allowed}").format(
+            lang=unsupported[0], allowed=", ".join(languages)))
+        return None
+    return value
+
+
 @scheming_validator
 def fluent_text(field: dict[str, Any], schema: dict[str, Any]):
     """Store a ``{lang: text}`` object as JSON; a plain string counts as the first form language.
@@ -69,30 +100,12 @@ def fluent_text(field: dict[str, Any], schema: dict[str, Any]):
     languages = form_languages(field)
 
     def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
-        value = data.get(key)
-        from_form = _collect_form_values(key, data, languages)
-        if from_form and (value is tk.missing or value is None or value == ""):
-            value = from_form
-        try:
-            value = _as_dict(value)
-        except tk.Invalid as e:
-            errors[key].append(e.error)
-            return
-        if value is tk.missing or value is None or value == "":
-            value = {}
-        elif isinstance(value, str):
-            value = {languages[0]: value}
-        if not isinstance(value, dict):
-            errors[key].append(tk._("Expected an object with a text per language, e.g. {\"nb\": \"...\"}"))
+        value = _per_language(key, data, errors, languages, bare=(str,), expected=tk._(
+            "Expected an object with a text per language, e.g. {\"nb\": \"...\"}"))
+        if value is None:
             return
         cleaned = {}
         for lang, text in value.items():
-            if lang not in languages:
-                errors[key].append(
-                    tk._("Unsupported language {lang!r}: use {allowed}").format(
-                        lang=lang, allowed=", ".join(languages))
-                )
-                continue
             if text is None:
                 continue
             if not isinstance(text, str):
@@ -103,8 +116,6 @@ def fluent_text(field: dict[str, Any], schema: dict[str, Any]):
         if errors[key]:
             return
         if not cleaned:
-            from ckanext.scn.harvesters.mode import in_harvest_mode
-
             if field.get("required") and not in_harvest_mode():
                 errors[key].append(
                     tk._("Missing value: give the text in at least one language (Bokmål, Nynorsk or English)")
@@ -150,31 +161,12 @@ def fluent_tags(field: dict[str, Any], schema: dict[str, Any]):
     languages = form_languages(field)
 
     def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
-        value = data.get(key)
-        from_form = _collect_form_values(key, data, languages)
-        if from_form and (value is tk.missing or value is None or value == ""):
-            value = from_form
-        try:
-            value = _as_dict(value)
-        except tk.Invalid as e:
-            errors[key].append(e.error)
-            return
-        if value is tk.missing or value is None or value == "":
-            data.pop(key, None)
-            raise tk.StopOnError
-        if isinstance(value, (str, list)):
-            value = {languages[0]: value}
-        if not isinstance(value, dict):
-            errors[key].append(tk._("Expected an object with a list of keywords per language"))
+        value = _per_language(key, data, errors, languages, bare=(str, list),
+                              expected=tk._("Expected an object with a list of keywords per language"))
+        if value is None:
             return
         cleaned: dict[str, list[str]] = {}
         for lang, tags in value.items():
-            if lang not in languages:
-                errors[key].append(
-                    tk._("Unsupported language {lang!r}: use {allowed}").format(
-                        lang=lang, allowed=", ".join(languages))
-                )
-                continue
             if isinstance(tags, str):
                 tags = tags.split(",")
             if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
