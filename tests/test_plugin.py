@@ -15,6 +15,7 @@ OSLO = bbox_polygon(10.49, 59.81, 10.95, 60.14)
 BERGEN = bbox_polygon(5.05, 60.20, 5.55, 60.55)
 
 EXPECTED_PLUGINS = {
+    "scn_dcat_ap_no_harvester", "scn_csw_harvester", "scn_ckan_harvester",
     "scn", "scheming_datasets", "scheming_organizations", "dcat", "harvest",
     "spatial_metadata", "spatial_query", "activity",
 }

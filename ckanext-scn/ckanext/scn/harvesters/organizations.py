@@ -14,11 +14,18 @@ log = logging.getLogger(__name__)
 
 
 def find_by_orgnr(orgnr: str) -> dict[str, Any] | None:
-    # Organizations are few (hundreds at most) and orgnr is a scheming extra, not a column.
-    for org in tk.get_action("organization_list")({"ignore_auth": True}, {"all_fields": True, "include_extras": True}):
-        if org.get("orgnr") == orgnr:
-            return org
-    return None
+    # Organizations are few (hundreds at most) and orgnr is a scheming extra, not a column; the
+    # list comes in pages of ckan.group_and_organization_list_all_fields_max.
+    offset = 0
+    while True:
+        page = tk.get_action("organization_list")(
+            {"ignore_auth": True}, {"all_fields": True, "include_extras": True, "offset": offset, "limit": 25})
+        for org in page:
+            if org.get("orgnr") == orgnr:
+                return org
+        if len(page) < 25:
+            return None
+        offset += len(page)
 
 
 def for_publisher(publisher: dict[str, Any], source: Any, create: bool = False) -> str | None:

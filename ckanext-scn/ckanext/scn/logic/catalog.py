@@ -98,7 +98,12 @@ def republishing_source_ids() -> list[str]:
             source_config = json.loads(source.get("config") or "{}")
         except ValueError:
             continue
-        if isinstance(source_config, dict) and source_config.get(REPUBLISH_KEY) is True:
+        if not isinstance(source_config, dict):
+            continue
+        # A municipality's own CKAN portal emits no DCAT-AP-NO: its datasets belong in the
+        # organization catalog unless its config says otherwise.
+        default = (source.get("type") or source.get("source_type")) == "scn_ckan"
+        if source_config.get(REPUBLISH_KEY, default) is True:
             ids.append(source["id"])
     return ids
 

@@ -262,6 +262,10 @@ def scn_file_format(key: FlattenKey, data: FlattenDataDict, errors: FlattenError
     text = str(value).strip()
     # Services are file types too in the EU table: WMS is WMS_SRVC.
     concept = file_types.resolve(text) or file_types.resolve(f"{text}_SRVC")
+    if concept is None and in_harvest_mode():
+        # Often a guess from the URL (CKAN's if_empty_guess_format): leave it out, not the record.
+        data.pop(key, None)
+        return
     if concept is None:
         errors[key].append(
             tk._("Unknown format {value!r}: use an EU file type such as CSV, JSON, GEOJSON or a media type "
