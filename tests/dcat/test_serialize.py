@@ -221,3 +221,17 @@ class TestValidateCommand:
 
         result = cli.invoke(ckan, ["scn", "dcat", "validate", "--org", "nowhere"])
         assert result.exit_code != 0
+
+
+@pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", "10")
+def test_catalog_is_hydra_paged(app, demo_site):
+    from ckanext.dcat.processors import HYDRA
+
+    first = graph_of(app.get("/catalog.ttl").get_data(as_text=True))
+    collection = next(first.subjects(RDF.type, HYDRA.PagedCollection))
+    assert int(first.value(collection, HYDRA.totalItems)) == 26
+    next_page = str(first.value(collection, HYDRA.next))
+    assert next_page.endswith("page=2")
+    second = graph_of(app.get("/catalog.ttl?page=2").get_data(as_text=True))
+    entries = lambda g: set(g.objects(None, DCAT.dataset)) | set(g.objects(None, DCAT.service))  # noqa: E731
+    assert entries(first) and entries(second) and not entries(first) & entries(second)
