@@ -263,10 +263,11 @@ class TestDatasetForm:
         }))
 
         summary = squash(page.select_one(".error-explanation").text)
-        assert "Tema (EU): Missing value" in summary
+        # The messages are in the portal's language, Bokmål.
+        assert "Tema (EU): Mangler verdi" in summary
         # An error on a repeating field as a whole is listed and shown above its groups.
-        assert "Kontaktpunkt: Missing value: give at least one contact point" in summary
-        assert "give at least one contact point" in page.select_one("#field-contact-error").text
+        assert "Kontaktpunkt: Mangler verdi: oppgi minst ett kontaktpunkt" in summary
+        assert "oppgi minst ett kontaktpunkt" in page.select_one("#field-contact-error").text
         assert page.find("input", attrs={"name": "title_translated-nn"})["value"] == "Utan tema"
         assert page.find("input", attrs={"name": "tags_translated-nb"})["value"] == "a, b"
         access = page.find("select", attrs={"name": "access_rights"})
@@ -280,7 +281,7 @@ class TestDatasetForm:
 
         group = page.find("input", attrs={"name": "title_translated-nb"}).find_parent(class_="form-group")
         assert "error" in group["class"]
-        assert "Missing value" in group.select_one(".error-block").text
+        assert "Mangler verdi" in group.select_one(".error-block").text
         assert "Tittel" in page.select_one(".error-explanation").text
 
     def test_edit_form_shows_the_stored_values(self, app, create, sysadmin):

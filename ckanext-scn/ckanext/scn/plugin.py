@@ -6,6 +6,7 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.scn import search
 
@@ -16,7 +17,9 @@ from ckanext.scn import search
 @tk.blanket.cli
 @tk.blanket.helpers
 @tk.blanket.validators
-class ScnPlugin(p.SingletonPlugin):
+class ScnPlugin(p.SingletonPlugin, DefaultTranslation):
+    # Messages of the extension in Norwegian Bokmål: ckanext/scn/i18n (scripts/i18n_nb.py).
+    p.implements(p.ITranslation)
     p.implements(p.IConfigurer)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
