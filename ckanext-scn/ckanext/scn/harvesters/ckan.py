@@ -39,6 +39,7 @@ from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestObject
 
 from ckanext.scn import config
+from ckanext.scn.harvesters.singleton import OwnSingleton
 from ckanext.scn.harvesters import mapping, organizations, safety
 
 log = logging.getLogger(__name__)
@@ -52,18 +53,12 @@ _UNSUPPORTED = ("api_key", "remote_groups", "remote_orgs", "default_tags", "defa
                 "override_extras", "clean_tags", "force_all")
 
 
-class SCNCKANHarvester(CKANHarvester):
+class SCNCKANHarvester(OwnSingleton, CKANHarvester):
     p.implements(IHarvester)
 
     _last_url = ""
     _search_pages = 0
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> "SCNCKANHarvester":
-        # SingletonPlugin keeps its instance in a class attribute, which a subclass inherits: without
-        # this, SCNCKANHarvester() would return a loaded CKANHarvester.
-        if "_instance" not in cls.__dict__:
-            cls._instance = object.__new__(cls)
-        return cls._instance
 
     def info(self) -> dict[str, str]:
         return {

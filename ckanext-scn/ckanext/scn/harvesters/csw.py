@@ -41,6 +41,7 @@ from ckanext.spatial.harvested_metadata import ISODocument
 from ckanext.spatial.harvesters.csw import CSWHarvester
 
 from ckanext.scn import config
+from ckanext.scn.harvesters.singleton import OwnSingleton
 from ckanext.scn.harvesters import mapping, organizations, safety
 from ckanext.scn.logic.validators import is_valid_orgnr
 
@@ -84,15 +85,9 @@ _EMAIL_PATH = "gmd:contactInfo/gmd:CI_Contact/gmd:address/gmd:CI_Address/gmd:ele
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
 
 
-class SCNCSWHarvester(CSWHarvester):
+class SCNCSWHarvester(OwnSingleton, CSWHarvester):
     p.implements(IHarvester)
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> "SCNCSWHarvester":
-        # SingletonPlugin keeps its instance in a class attribute, which a subclass inherits: without
-        # this, SCNCSWHarvester() would return a loaded CSWHarvester.
-        if "_instance" not in cls.__dict__:
-            cls._instance = object.__new__(cls)
-        return cls._instance
 
     def info(self) -> dict[str, str]:
         return {

@@ -31,6 +31,7 @@ from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestObject
 
 from ckanext.scn import config
+from ckanext.scn.harvesters.singleton import OwnSingleton
 from ckanext.scn.harvesters import organizations, safety
 from ckanext.scn.harvesters.mode import harvest_mode
 from ckanext.scn.profiles.parser import DCATAPNOParser
@@ -47,16 +48,10 @@ _RDF_TYPES = {
 }
 
 
-class DCATAPNOHarvester(DCATRDFHarvester):
+class DCATAPNOHarvester(OwnSingleton, DCATRDFHarvester):
     p.implements(IHarvester)
     p.implements(IDCATRDFHarvester, inherit=True)
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> "DCATAPNOHarvester":
-        # SingletonPlugin keeps its instance in a class attribute, which a subclass inherits: without
-        # this, DCATAPNOHarvester() would return the already loaded DCATRDFHarvester.
-        if "_instance" not in cls.__dict__:
-            cls._instance = object.__new__(cls)
-        return cls._instance
 
     def info(self) -> dict[str, str]:
         return {
