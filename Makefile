@@ -13,5 +13,5 @@ stop:       ## stop what `make run` started
 status:     ## which services run
 	@scripts/services.sh status
 
-restart:    ## restart CKAN (after code changes)
-	@scripts/services.sh stop ckan && scripts/services.sh start ckan
+restart:    ## restart CKAN and the harvest workers (after code changes)
+	@scripts/services.sh stop harvest ckan && scripts/services.sh start ckan harvest
