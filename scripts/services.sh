@@ -194,12 +194,13 @@ harvest_start() {
 }
 
 harvest_stop() {
+  local said=0
   for process in "${HARVEST_PROCESSES[@]}"; do
     local pidfile="$RUN_DIR/harvest-$process.pid"
     if pid_alive "$pidfile"; then
-      [ "$process" = gather-consumer ] && say "Stopping the harvest consumers and scheduler"
-      pkill -TERM -P "$(cat "$pidfile")" 2>/dev/null
-      kill "$(cat "$pidfile")" 2>/dev/null
+      if [ "$said" = 0 ]; then say "Stopping the harvest consumers and scheduler"; said=1; fi
+      pkill -TERM -P "$(cat "$pidfile")" 2>/dev/null || true
+      kill "$(cat "$pidfile")" 2>/dev/null || true
     fi
     rm -f "$pidfile"
   done
