@@ -134,17 +134,13 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def _organization_type(owner_org: str | None) -> str | None:
+    """From the short-lived organization cache the DCAT output uses too: indexing a page of
+    datasets asks for the same few organizations again and again."""
     if not owner_org:
         return None
-    try:
-        org = tk.get_action("organization_show")(
-            {"ignore_auth": True},
-            {"id": owner_org, "include_datasets": False, "include_users": False,
-             "include_groups": False, "include_tags": False, "include_followers": False},
-        )
-    except tk.ObjectNotFound:
-        return None
-    return org.get("org_type")
+    from ckanext.scn.logic.catalog import organization_publisher
+
+    return organization_publisher(owner_org).get("org_type")
 
 
 def facet_label(facet: str, value: str, lang: str) -> str:

@@ -317,7 +317,9 @@ def scn_temporal_end(key: FlattenKey, data: FlattenDataDict, errors: FlattenErro
 def scn_license_id(value: Any, context: Context) -> Any:
     if _empty(value):
         return value
-    licences = {lic["id"] for lic in tk.get_action("license_list")({"ignore_auth": True}, {})}
+    from ckanext.scn.logic.licences import register
+
+    licences = register()
     if value not in licences:
         raise tk.Invalid(tk._("Unknown licence {value!r}: choose one of {choices}").format(
             value=str(value)[:40], choices=", ".join(sorted(licences))))
