@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 DEBIAN_PACKAGES=(postgresql-15 postgresql-client-15 redis-server libpq-dev libmagic1 gcc
-                 openjdk-17-jdk-headless maven curl)
+                 openjdk-17-jdk-headless maven curl chromium fonts-dejavu-core)
 
 install_debian_packages() {
   local missing=()
