@@ -18,7 +18,7 @@ from ckanext.scn import search
 @tk.blanket.helpers
 @tk.blanket.validators
 class ScnPlugin(p.SingletonPlugin, DefaultTranslation):
-    # Messages of the extension in Norwegian Bokmål: ckanext/scn/i18n (scripts/i18n_nb.py).
+    # Messages of the extension in Norwegian Bokmål: ckanext/scn/i18n (scripts/i18n.py).
     p.implements(p.ITranslation)
     p.implements(p.IConfigurer)
     p.implements(p.IPackageController, inherit=True)
@@ -28,6 +28,7 @@ class ScnPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def update_config(self, config: tk.CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
+        tk.add_resource("assets", "scn")
 
     # IPackageController
 
