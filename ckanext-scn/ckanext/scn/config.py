@@ -42,3 +42,9 @@ def harvest_withdraw_limit() -> float:
 
 def harvest_allowed_hosts() -> set[str]:
     return {h.lower() for h in tk.aslist(tk.config["ckanext.scn.harvest.allowed_hosts"])}
+
+
+def featured_datasets() -> list[str]:
+    """Editable at runtime (/ckan-admin/config): CKAN copies the saved value into tk.config on
+    every worker before each request."""
+    return tk.aslist(tk.config.get("ckanext.scn.featured_datasets") or "")

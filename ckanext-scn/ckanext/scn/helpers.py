@@ -9,10 +9,16 @@ from ckanext.scn import vocabularies
 from ckanext.scn.logic import licences, pricing
 from ckanext.scn.logic.fluent import pick
 from ckanext.scn.search import lang_code
+from ckanext.scn.portal_helpers import (
+    scn_custom_site_logo, scn_featured_datasets, scn_home_stats, scn_language_links, scn_municipality_name,
+    scn_newest_datasets, scn_organization_type_label,
+)
 
 __all__ = [
     "scn_lang", "scn_text", "scn_vocabulary_choices", "scn_dataset_title", "scn_vocabulary_label", "scn_license_choices",
     "scn_price_summary", "scn_offer_label", "scn_is_free", "scn_effective_license",
+    "scn_language_links", "scn_custom_site_logo", "scn_home_stats", "scn_newest_datasets", "scn_featured_datasets",
+    "scn_organization_type_label", "scn_municipality_name",
     "scheming_language_text",
 ]
 

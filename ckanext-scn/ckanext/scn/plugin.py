@@ -8,7 +8,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.scn import search
+from ckanext.scn import featured, search
 
 
 @tk.blanket.actions
@@ -29,6 +29,12 @@ class ScnPlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config: tk.CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "scn")
+        tk.add_public_directory(config, "public")
+
+    def update_config_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        # Runtime-editable on /ckan-admin/config (templates/admin/config.html).
+        schema[featured.OPTION] = featured.config_schema_validators()
+        return schema
 
     # IPackageController
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.scn import config
+from ckanext.scn import config, featured
 
 
 def read(path: str | None = None) -> dict[str, Any]:
@@ -46,7 +46,18 @@ def load(data: dict[str, Any]) -> dict[str, int]:
         else:
             tk.get_action("package_create")(context(), json.loads(json.dumps(dataset)))
             report["datasets_created"] += 1
+
+    report["featured_set"] = int(_feature(data.get("featured_datasets") or [], context()))
     return report
+
+
+def _feature(names: list[str], context: dict[str, Any]) -> bool:
+    """Pick the home page's featured datasets, unless some are already chosen (on
+    /ckan-admin/config or in the ini file)."""
+    if not names or config.featured_datasets():
+        return False
+    tk.get_action("config_option_update")(context, {featured.OPTION: " ".join(names)})
+    return True
 
 
 def _exists(action: str, name: str) -> bool:
