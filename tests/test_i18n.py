@@ -60,3 +60,44 @@ def test_nynorsk_is_offered_with_ckan_pages_in_nynorsk(app):
     assert "Organisasjonar" in page.body  # CKAN's own string, from the portal's Nynorsk core catalog
     assert "Organisasjoner" not in page.body
 
+
+
+def _core_nynorsk_table():
+    from pathlib import Path
+
+    import yaml
+
+    path = (Path(__file__).resolve().parent.parent / "ckanext-scn" / "ckanext" / "scn" / "i18n"
+            / "translations" / "ckan-core.nn.yaml")
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def test_core_nynorsk_table_keys_exist_in_ckan():
+    """Every key of ckan-core.nn.yaml is a msgid of CKAN's ckan.pot (i18n_core.py would add an
+    unknown key silently, and it would never be shown); plural keys match CKAN's plural pair."""
+    from pathlib import Path
+
+    import ckan
+    from babel.messages.pofile import read_po
+
+    with open(Path(ckan.__file__).parent / "i18n" / "ckan.pot", "rb") as f:
+        pot = {m.id if isinstance(m.id, str) else m.id[0]: m.id for m in read_po(f) if m.id}
+    unknown = []
+    for msgid, text in _core_nynorsk_table().items():
+        if "|" in msgid:
+            singular, plural = msgid.split("|")
+            if pot.get(singular) != (singular, plural) or len(text.split("|")) != 2:
+                unknown.append(msgid)
+        elif pot.get(msgid) != msgid:
+            unknown.append(msgid)
+    assert unknown == []
+
+
+def test_core_nynorsk_table_keeps_placeholders():
+    import re
+
+    placeholders = re.compile(r"\{[^}]*\}|%\(\w+\)[sd]|%[srd]")
+    wrong = [msgid for msgid, text in _core_nynorsk_table().items()
+             for source, target in zip(msgid.split("|"), text.split("|"))
+             if sorted(placeholders.findall(source)) != sorted(placeholders.findall(target))]
+    assert wrong == []
