@@ -17,6 +17,7 @@ from ckanext.scn.portal_helpers import (
 __all__ = [
     "scn_lang", "scn_text", "scn_vocabulary_choices", "scn_dataset_title", "scn_vocabulary_label", "scn_license_choices",
     "scn_price_summary", "scn_offer_label", "scn_is_free", "scn_effective_license",
+    "scn_offer_fields_by_model", "scn_dataset_access_examples",
     "scn_language_links", "scn_custom_site_logo", "scn_home_stats", "scn_newest_datasets", "scn_featured_datasets",
     "scn_organization_type_label", "scn_municipality_name",
     "scheming_language_text",
@@ -76,6 +77,23 @@ def scn_is_free(dataset: dict[str, Any]) -> bool:
 def scn_effective_license(dataset: dict[str, Any]) -> dict[str, Any] | None:
     licence_id = licences.effective_licence_id(dataset)
     return licences.register().get(licence_id) if licence_id else None
+
+
+def scn_offer_fields_by_model() -> dict[str, list[str]]:
+    """The offer fields each price model uses (the offers editor shows only these)."""
+    return {model: list(fields) for model, fields in pricing.OFFER_FIELDS_BY_MODEL.items()}
+
+
+def scn_dataset_access_examples(name: str) -> dict[str, str]:
+    """Absolute URLs for the "Use this data" panel of dataset NAME: the API call and DCAT files,
+    without a language prefix (they are machine endpoints)."""
+    api = tk.url_for("api.action", ver=3, logic_function="package_show", id=name,
+                     qualified=True, locale="default")
+    dcat = {
+        fmt: tk.url_for("dcat.read_dataset", _id=name, _format=fmt, qualified=True, locale="default")
+        for fmt in ("ttl", "rdf", "jsonld")
+    }
+    return {"site_url": tk.config["ckan.site_url"].rstrip("/"), "package_show": api, **dcat}
 
 
 @tk.chained_helper
