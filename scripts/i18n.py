@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import write_po
@@ -60,7 +60,11 @@ def render(catalog: Catalog, locale: str, table: dict[str, dict[str, str]]) -> t
     key = LOCALES[locale]
     translated = Catalog(locale=locale, project="ckanext-scn", domain=DOMAIN, charset="utf-8", fuzzy=False)
     missing = []
-    for message in catalog:
+    # Strings of other extensions' templates the portal shows (e.g. ckanext-spatial's "Dataset
+    # extent") are translated in the tables too; they are not in the extracted catalog.
+    messages = list(catalog) + [Message(msgid, locations=[("third-party", 0)])
+                                for msgid in table if msgid not in catalog]
+    for message in messages:
         if not message.id:
             continue
         msgid = message.id if isinstance(message.id, str) else message.id[0]
