@@ -9,6 +9,7 @@ from ckanext.scn import vocabularies
 from ckanext.scn.logic import licences, pricing
 from ckanext.scn.logic.fluent import pick
 from ckanext.scn.search import lang_code
+from ckanext.scn.admin_helpers import scn_can_curate, scn_harvest_source_status, scn_quality_issue_label
 from ckanext.scn.portal_helpers import (
     scn_custom_site_logo, scn_featured_datasets, scn_home_stats, scn_language_links, scn_municipality_name,
     scn_newest_datasets, scn_organization_type_label,
@@ -20,6 +21,7 @@ __all__ = [
     "scn_offer_fields_by_model", "scn_dataset_access_examples",
     "scn_language_links", "scn_custom_site_logo", "scn_home_stats", "scn_newest_datasets", "scn_featured_datasets",
     "scn_organization_type_label", "scn_municipality_name",
+    "scn_can_curate", "scn_harvest_source_status", "scn_quality_issue_label",
     "scheming_language_text",
 ]
 

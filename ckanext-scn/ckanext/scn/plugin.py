@@ -12,6 +12,7 @@ from ckanext.scn import featured, search
 
 
 @tk.blanket.actions
+@tk.blanket.auth_functions
 @tk.blanket.blueprints
 @tk.blanket.config_declarations
 @tk.blanket.cli

@@ -1,7 +1,8 @@
 """What the SCN schemas put into the search index, and the facets built on it.
 
 Solr fields (config/solr/scn-fields.xml): ``is_free`` (boolean), ``min_price_nok`` (float),
-``price_models`` and the ``scn_*`` facets (multi-valued strings).
+``price_models`` and the ``scn_*`` facets (multi-valued strings). ``scn_quality_issues`` and
+``scn_quality_level`` hold what a dataset lacks (logic/quality.py).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.scn import vocabularies
-from ckanext.scn.logic import licences, pricing
+from ckanext.scn.logic import licences, pricing, quality
 from ckanext.scn.logic.fluent import LANGUAGES
 
 # Facet field -> (label, the vocabulary or schema field that labels its values)
@@ -96,6 +97,7 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     if effective:
         fields["scn_license"] = [effective]
     fields.update(pricing.index_fields(dataset))
+    fields.update(quality.index_fields(dataset))  # the curation queue (views_curation.py)
     org_type = _organization_type(dataset.get("owner_org"))
     if org_type:
         fields["scn_org_type"] = [org_type]

@@ -6,6 +6,8 @@ from flask import Blueprint, make_response
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.utils import CONTENT_TYPES
 
+from ckanext.scn.views_curation import curation  # noqa: F401 - registered with this module's blueprints
+
 scn = Blueprint("scn", __name__)
 
 

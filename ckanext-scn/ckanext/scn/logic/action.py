@@ -7,8 +7,9 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Action, Context, DataDict
 
 from ckanext.scn.logic import catalog
+from ckanext.scn.logic.curation import scn_curation_list
 
-__all__ = ["dcat_catalog_show"]
+__all__ = ["dcat_catalog_show", "scn_curation_list"]
 
 
 @tk.chained_action
