@@ -194,13 +194,14 @@ class TestDatasetForm:
         assert groups == ["Kommuner", "Fylker"]
         assert area.find("option", value=OSLO_URI) is not None
 
-        # Price offers: add/remove panels from scheming's template, none to start with (= free).
+        # Price offers: add/remove panels from a <template>, none to start with (= free).
         assert "Ingen pristilbud betyr at dataene er gratis" in form.text
         for sub in ("price_model", "amount", "currency", "vat_included", "billing_period", "terms_url"):
             assert form.find(attrs={"name": f"pricing-REPEATING-INDEX0-{sub}"}) is not None
         assert form.find(attrs={"name": "pricing-0-price_model"}) is None
         model_select = form.find("select", attrs={"name": "pricing-REPEATING-INDEX0-price_model"})
-        assert model_select.find("option", value="subscription").text == "Abonnement"
+        # The panel template is a <template> element: BeautifulSoup leaves its strings out of .text.
+        assert model_select.find("option", value="subscription").string == "Abonnement"
 
     def test_english_form_labels(self, app, org, sysadmin):
         page = soup(app.get("/en/dataset/new", headers=sysadmin))

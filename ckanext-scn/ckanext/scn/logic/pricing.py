@@ -15,6 +15,19 @@ BILLING_PERIODS = ("day", "week", "month", "quarter", "year")
 UNITS = ("call", "1000_calls", "gb", "record", "hour", "device", "user", "message")
 DEFAULT_CURRENCY = "NOK"
 
+# The offer fields each price model uses, besides price_model itself; the validators drop or
+# reject the others (scn_offer_amount, scn_required_for_models), and the form shows only these.
+_PRICED = ("amount", "currency", "vat_included")
+_COMMON = ("description", "terms_url")
+OFFER_FIELDS_BY_MODEL: dict[str, tuple[str, ...]] = {
+    "free": _COMMON,
+    "freemium": _PRICED + ("free_quota",) + _COMMON,
+    "one_time": _PRICED + _COMMON,
+    "subscription": _PRICED + ("billing_period",) + _COMMON,
+    "pay_per_use": _PRICED + ("unit",) + _COMMON,
+    "on_request": _PRICED + _COMMON,  # an amount is optional here ("from ...")
+}
+
 _MODEL_LABELS = {
     "free": {"nb": "Gratis", "nn": "Gratis", "en": "Free"},
     "freemium": {"nb": "Gratis med tillegg", "nn": "Gratis med tillegg", "en": "Freemium"},
