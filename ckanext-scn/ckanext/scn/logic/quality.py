@@ -100,6 +100,7 @@ CHECKS: tuple[Check, ...] = (
           _field("owner_org"), BOTH_MANDATORY),
     Check("contact", "dcat:contactPoint", {"en": "Contact point", "nb": "Kontaktpunkt", "nn": "Kontaktpunkt"},
           _contact, BOTH_MANDATORY),
+    # An EU data theme: the shapes' controlled-vocabulary rule does not count LOS themes.
     Check("theme", "dcat:theme", {"en": "Theme (EU)", "nb": "Tema (EU)", "nn": "Tema (EU)"},
           _field("theme"), {DATASET: MANDATORY, DATA_SERVICE: RECOMMENDED}),
     Check("endpoint_url", "dcat:endpointURL", {"en": "Endpoint URL", "nb": "Endepunkt-URL", "nn": "Endepunkt-URL"},
