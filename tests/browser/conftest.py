@@ -122,4 +122,4 @@ def login(page, base_url: str, username: str, password: str = PASSWORD) -> None:
     page.fill("#field-password", password)
     with page.expect_navigation():
         page.press("#field-password", "Enter")
-    assert page.locator("a[href$='/user/_logout']").count() == 1, "login failed"
+    assert "/user/login" not in page.url, "login failed: " + page.locator(".alert").all_inner_texts().__str__()
