@@ -37,11 +37,11 @@ def ordered_plugins(required: list[str], wanted: list[str]) -> list[str]:
     missing = [p for p in required if p not in wanted]
     if missing:
         raise SystemExit(f"[scn] CKAN__PLUGINS lacks {' '.join(missing)}")
+    if wanted[-1] != "envvars":
+        raise SystemExit("[scn] envvars must be the last plugin in CKAN__PLUGINS")
     positions = [wanted.index(p) for p in required]
     if positions != sorted(positions):
         raise SystemExit("[scn] CKAN__PLUGINS changes the order of the SCN plugins; keep: " + " ".join(required))
-    if wanted[-1] != "envvars":
-        raise SystemExit("[scn] envvars must be the last plugin in CKAN__PLUGINS")
     return wanted
 
 
