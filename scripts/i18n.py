@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
@@ -35,8 +36,14 @@ OPTIONS_MAP = {"**/templates/**.html": {}}
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "ungettext": (1, 2), "N_": None}
 
 
+# Fixed header dates keep the generated files identical from run to run (git shows real changes
+# only, and --check can compare the compiled .mo byte for byte).
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
 def extract() -> Catalog:
-    catalog = Catalog(project="ckanext-scn", domain=DOMAIN, charset="utf-8", fuzzy=False)
+    catalog = Catalog(project="ckanext-scn", domain=DOMAIN, charset="utf-8", fuzzy=False,
+                      creation_date=FIXED_DATE, revision_date=FIXED_DATE)
     for filename, lineno, message, comments, context in extract_from_dir(
             str(PACKAGE), METHOD_MAP, OPTIONS_MAP, keywords=KEYWORDS,
             callback=lambda *a: None, strip_comment_tags=True):
@@ -58,7 +65,8 @@ def translations() -> dict[str, dict[str, str]]:
 
 def render(catalog: Catalog, locale: str, table: dict[str, dict[str, str]]) -> tuple[bytes, bytes, list[str]]:
     key = LOCALES[locale]
-    translated = Catalog(locale=locale, project="ckanext-scn", domain=DOMAIN, charset="utf-8", fuzzy=False)
+    translated = Catalog(locale=locale, project="ckanext-scn", domain=DOMAIN, charset="utf-8", fuzzy=False,
+                         creation_date=FIXED_DATE, revision_date=FIXED_DATE)
     missing = []
     # Strings of other extensions' templates the portal shows (e.g. ckanext-spatial's "Dataset
     # extent") are translated in the tables too; they are not in the extracted catalog.

@@ -189,7 +189,7 @@ class TestDatasetForm:
         access = form.find("select", attrs={"name": "access_rights"})
         assert not access.has_attr("multiple") and access.find("option", value=PUBLIC).text == "Offentlig"
 
-        area = form.find("select", attrs={"name": "spatial_coverage-0-uri"})
+        area = form.find("select", attrs={"name": "spatial_coverage-REPEATING-INDEX0-uri"})
         groups = [g["label"] for g in area.find_all("optgroup")]
         assert groups == ["Kommuner", "Fylker"]
         assert area.find("option", value=OSLO_URI) is not None
