@@ -7,7 +7,7 @@ import pytest
 
 from ckan.tests.helpers import call_action
 
-from tests.browser.conftest import login, screenshot, serious_accessibility_violations
+from tests.browser.conftest import PASSWORD, login, screenshot, serious_accessibility_violations
 
 
 PAGES = {
@@ -37,3 +37,17 @@ def test_dataset_form_has_no_serious_accessibility_violations(page, demo_portal)
     page.wait_for_load_state("load")
     screenshot(page, "dataset-form")
     assert serious_accessibility_violations(page, "dataset-form") == []
+
+
+def test_curation_queue_has_no_serious_accessibility_violations(page, demo_portal):
+    """The sysadmin's curation queue, with a demo dataset stripped of its keywords and time period."""
+    from ckan.tests import factories
+
+    factories.Sysadmin(name="kurator", password=PASSWORD)
+    call_action("package_patch", id="tromso-broytestatus", tags_translated={}, temporal_coverage=[],
+                context={"user": "kurator", "ignore_auth": True})
+    login(page, demo_portal, "kurator")
+    page.goto(f"{demo_portal}/curation")
+    assert page.locator("tr.scn-curation-item[data-dataset=tromso-broytestatus]").count() == 1
+    screenshot(page, "curation")
+    assert serious_accessibility_violations(page, "curation") == []

@@ -13,7 +13,7 @@ import re
 
 from ckan.tests.helpers import call_action
 
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import ARTIFACTS, login, screenshot
 
 STAVANGER_SENTRUM = {"type": "Polygon", "coordinates": [[[5.70, 58.95], [5.76, 58.95], [5.76, 58.99],
                                                           [5.70, 58.99], [5.70, 58.95]]]}
@@ -109,6 +109,7 @@ def editor_publishes_paid_dataset(page, base_url: str) -> str:
     assert page.locator("#field-pricing-0-price_model").input_value() == "subscription"
     assert json.loads(page.locator("#field-spatial").input_value()) == STAVANGER_SENTRUM
     screenshot(page, "journey-2-form-error")
+    page.locator("#field-pricing").screenshot(path=str(ARTIFACTS / "journey-2-offer-error.png"))
 
     amount.fill("1500")
     with page.expect_navigation():

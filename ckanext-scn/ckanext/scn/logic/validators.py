@@ -368,6 +368,13 @@ def scn_optional_boolean(value: Any) -> Any:
 
 # ---- pricing ------------------------------------------------------------------------------------
 
+def _model_name(model: str) -> str:
+    """The price model as the message's reader calls it ("abonnement", "subscription")."""
+    from ckanext.scn.search import lang_code  # search imports validators' siblings; keep it lazy
+
+    return pricing.model_label(model, lang_code()).lower()
+
+
 def scn_offer_amount(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
     """The amount of an offer: none for free offers, required for paid ones except on request."""
     model = _sibling(key, data, "price_model")
@@ -375,7 +382,7 @@ def scn_offer_amount(key: FlattenKey, data: FlattenDataDict, errors: FlattenErro
     if _empty(value):
         if model in pricing.PAID_MODELS_NEEDING_AMOUNT:
             errors[key].append(tk._("Missing amount: a {model} offer needs a price (a number ≥ 0)").format(
-                model=pricing.model_label(model, "en").lower()))
+                model=_model_name(model)))
         data[key] = None
         return
     if model == "free":
@@ -414,7 +421,7 @@ def scn_required_for_models(*models: str) -> Validator:
         if model in models:
             if _empty(data.get(key)):
                 errors[key].append(tk._("Missing value: a {model} offer needs this field").format(
-                    model=pricing.model_label(model, "en").lower()))
+                    model=_model_name(model)))
         elif _empty(data.get(key)):
             data[key] = None
 
