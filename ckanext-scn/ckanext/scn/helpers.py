@@ -17,7 +17,7 @@ from ckanext.scn.portal_helpers import (
 
 __all__ = [
     "scn_lang", "scn_text", "scn_vocabulary_choices", "scn_dataset_title", "scn_vocabulary_label", "scn_license_choices",
-    "scn_price_summary", "scn_offer_label", "scn_is_free", "scn_effective_license",
+    "scn_price_summary", "scn_offer_label", "scn_is_free", "scn_effective_license", "scn_license_title",
     "scn_offer_fields_by_model", "scn_dataset_access_examples",
     "scn_language_links", "scn_custom_site_logo", "scn_home_stats", "scn_newest_datasets", "scn_featured_datasets",
     "scn_organization_type_label", "scn_municipality_name",
@@ -60,7 +60,8 @@ def scn_vocabulary_label(vocabulary: str, uri: str) -> str:
 
 
 def scn_license_choices(field: dict[str, Any]) -> list[dict[str, str]]:
-    return [{"value": i, "label": lic["title"]} for i, lic in licences.register().items()]
+    lang = lang_code()
+    return [{"value": i, "label": licences.translated_title(lic, lang)} for i, lic in licences.register().items()]
 
 
 def scn_price_summary(dataset: dict[str, Any]) -> str:
@@ -78,7 +79,13 @@ def scn_is_free(dataset: dict[str, Any]) -> bool:
 
 def scn_effective_license(dataset: dict[str, Any]) -> dict[str, Any] | None:
     licence_id = licences.effective_licence_id(dataset)
-    return licences.register().get(licence_id) if licence_id else None
+    licence = licences.register().get(licence_id) if licence_id else None
+    return dict(licence, title=licences.translated_title(licence, lang_code())) if licence else None
+
+
+def scn_license_title(licence_id: str | None, fallback: str | None = None) -> str | None:
+    """A licence's name in the user's language (CKAN's license_title is the register's nb title)."""
+    return (licences.title(licence_id, lang_code()) if licence_id else None) or fallback
 
 
 def scn_offer_fields_by_model() -> dict[str, list[str]]:

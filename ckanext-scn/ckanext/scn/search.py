@@ -156,7 +156,7 @@ def facet_label(facet: str, value: str, lang: str) -> str:
     if facet == "scn_org_type":
         return _ORG_TYPE_LABELS.get(value, {}).get(lang, value)
     if facet == "scn_license":
-        return licences.title(value) or value
+        return licences.title(value, lang) or value
     if facet in _FACET_CHOICES:
         return _choice_label(*_FACET_CHOICES[facet], value, lang)
     return value
