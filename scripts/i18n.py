@@ -23,7 +23,7 @@ import yaml
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import write_po
+from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "ckanext-scn" / "ckanext" / "scn"
@@ -63,7 +63,17 @@ def translations() -> dict[str, dict[str, str]]:
     return table
 
 
-def render(catalog: Catalog, locale: str, table: dict[str, dict[str, str]]) -> tuple[bytes, bytes, list[str]]:
+def ckan_messages() -> set[str]:
+    """CKAN's own msgids: templates copied from CKAN keep them, and CKAN's catalogs (with the
+    Nynorsk core table, scripts/i18n_core.py) translate them, so the tables need not."""
+    import ckan
+
+    with open(Path(ckan.__file__).parent / "i18n" / "ckan.pot", "rb") as f:
+        return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+
+
+def render(catalog: Catalog, locale: str, table: dict[str, dict[str, str]],
+           core: set[str]) -> tuple[bytes, bytes, list[str]]:
     key = LOCALES[locale]
     translated = Catalog(locale=locale, project="ckanext-scn", domain=DOMAIN, charset="utf-8", fuzzy=False,
                          creation_date=FIXED_DATE, revision_date=FIXED_DATE)
@@ -77,6 +87,8 @@ def render(catalog: Catalog, locale: str, table: dict[str, dict[str, str]]) -> t
             continue
         msgid = message.id if isinstance(message.id, str) else message.id[0]
         text = (table.get(msgid) or {}).get(key)
+        if not text and msgid in core and msgid not in table:
+            continue
         if not text:
             missing.append(msgid)
         if isinstance(message.id, tuple):  # plural: the table gives "singular|plural"
@@ -97,8 +109,9 @@ def main(check: bool) -> int:
     write_po(pot, catalog, width=100, no_location=True, omit_header=False)
     outputs = {I18N / f"{DOMAIN}.pot": pot.getvalue()}
     problems = []
+    core = ckan_messages()
     for locale in LOCALES:
-        po, mo, missing = render(catalog, locale, table)
+        po, mo, missing = render(catalog, locale, table, core)
         problems += [f"{locale}: no translation for {m!r}" for m in missing]
         outputs[I18N / locale / "LC_MESSAGES" / f"{DOMAIN}.po"] = po
         outputs[I18N / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"] = mo

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from typing import Any, Callable
+
 import pytest
 
 
@@ -30,3 +32,23 @@ def clean_db(reset_db, migrate_db_for, with_plugins):
     reset_db()
     for plugin in ("activity", "harvest"):
         migrate_db_for(plugin)
+
+
+@pytest.fixture
+def org(as_sysadmin: dict[str, Any]) -> dict[str, Any]:
+    """Oslo kommune, as the schema factories describe it."""
+    from ckan.tests.helpers import call_action
+    from tests.schema import factories
+
+    return call_action("organization_create", context=dict(as_sysadmin), **factories.OSLO_KOMMUNE)
+
+
+@pytest.fixture
+def create(org: dict[str, Any], as_sysadmin: dict[str, Any]) -> Callable[..., dict[str, Any]]:
+    """Create a dataset of ORG from a schema factory (default: a valid SCN dataset), with OVERRIDES."""
+    from ckan.tests.helpers import call_action
+    from tests.schema import factories
+
+    def _create(maker: Callable[..., dict[str, Any]] = factories.dataset, **overrides: Any) -> dict[str, Any]:
+        return call_action("package_create", context=dict(as_sysadmin), **maker(owner_org=org["id"], **overrides))
+    return _create

@@ -12,6 +12,7 @@ from ckan.tests.helpers import call_action
 from ckanext.scn import vocabularies
 from tests.schema import factories
 from tests.schema.factories import PUBLIC, TRAN, subscription
+from tests.pages import soup, squash
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -23,27 +24,6 @@ NBSP = "\u00a0"
 # not in the schema into `("__extras",)`, so a web form can never set a multilingual field. The
 # fix is to also pop them from `data[key[:-1] + ("__extras",)]` (as ckanext-fluent does). Strict,
 # so these start failing (XPASS) once it is fixed: then drop the marker.
-
-
-def soup(response) -> BeautifulSoup:
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.body, "html.parser")
-
-
-def squash(value: str) -> str:
-    return " ".join(value.split())
-
-
-@pytest.fixture
-def org(as_sysadmin):
-    return call_action("organization_create", context=dict(as_sysadmin), **factories.OSLO_KOMMUNE)
-
-
-@pytest.fixture
-def create(org, as_sysadmin):
-    def _create(maker=factories.dataset, **overrides):
-        return call_action("package_create", context=dict(as_sysadmin), **maker(owner_org=org["id"], **overrides))
-    return _create
 
 
 @pytest.fixture

@@ -2,25 +2,15 @@
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 
 from ckan.tests import factories as ckan_factories
 from ckan.tests.helpers import call_action
 
 from tests.harvest.conftest import site  # noqa: F401 - a local server for the harvested catalog
 from tests.schema import factories
+from tests.pages import soup
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
-
-
-def soup(response) -> BeautifulSoup:
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.body, "html.parser")
-
-
-@pytest.fixture
-def org(as_sysadmin):
-    return call_action("organization_create", context=dict(as_sysadmin), **factories.OSLO_KOMMUNE)
 
 
 @pytest.fixture

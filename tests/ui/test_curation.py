@@ -13,15 +13,11 @@ from ckan.tests.helpers import call_action, call_auth
 from ckanext.scn.harvesters.mode import harvest_mode
 from tests.harvest.conftest import site  # noqa: F401 - a local server for the harvested catalog
 from tests.schema import factories
+from tests.pages import soup
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 ORG_B = {"name": "bedrift-b", "title": "Bedrift B", "orgnr": "926543180", "org_type": "company"}
-
-
-def soup(response) -> BeautifulSoup:
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.body, "html.parser")
 
 
 def listed(page: BeautifulSoup) -> set[str]:

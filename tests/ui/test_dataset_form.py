@@ -16,6 +16,7 @@ from ckanext.scn.logic import pricing
 from ckanext.scn.schemas import __name__ as _schemas  # noqa: F401  (the package ships the YAML)
 from tests.schema import factories
 from tests.schema.factories import PUBLIC, TRAN
+from tests.pages import soup, squash
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -26,20 +27,6 @@ SECTIONS = {
            "Technical details"],
 }
 SECTION_IDS = ["description", "themes", "coverage", "licence", "contact", "technical"]
-
-
-def soup(response) -> BeautifulSoup:
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.body, "html.parser")
-
-
-def squash(value: str) -> str:
-    return " ".join(value.split())
-
-
-@pytest.fixture
-def org(as_sysadmin):
-    return call_action("organization_create", context=dict(as_sysadmin), **factories.OSLO_KOMMUNE)
 
 
 @pytest.fixture

@@ -4,37 +4,15 @@ Pages are rendered by the real app with the real database and Solr."""
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 
-from ckan.tests.helpers import call_action
 
 from tests.schema import factories
 from tests.schema.factories import RESTRICTED, subscription
+from tests.pages import soup, squash
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 SITE = "http://test.ckan.net"  # ckan.site_url of the test configuration
-
-
-def soup(response, status: int = 200) -> BeautifulSoup:
-    assert response.status_code == status, response.status_code
-    return BeautifulSoup(response.body, "html.parser")
-
-
-def squash(value: str) -> str:
-    return " ".join(value.split())
-
-
-@pytest.fixture
-def org(as_sysadmin):
-    return call_action("organization_create", context=dict(as_sysadmin), **factories.OSLO_KOMMUNE)
-
-
-@pytest.fixture
-def create(org, as_sysadmin):
-    def _create(maker=factories.dataset, **overrides):
-        return call_action("package_create", context=dict(as_sysadmin), **maker(owner_org=org["id"], **overrides))
-    return _create
 
 
 class TestDatasetPage:

@@ -10,7 +10,7 @@ from ckan.tests import factories as ckan_factories
 from ckan.tests.helpers import call_action
 
 from tests.schema.factories import subscription
-from tests.ui.conftest import soup, squash
+from tests.pages import soup, squash
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.conftest import soup, squash
+from tests.pages import soup, squash
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 

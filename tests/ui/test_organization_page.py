@@ -6,8 +6,7 @@ import pytest
 
 from ckan.tests.helpers import call_action
 
-from tests.schema import factories
-from tests.ui.conftest import soup, squash
+from tests.pages import soup, squash
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 

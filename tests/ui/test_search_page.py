@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import bbox_polygon
 from tests.schema.factories import subscription
-from tests.ui.conftest import soup, squash
+from tests.pages import soup, squash
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
