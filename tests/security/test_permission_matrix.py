@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import quote
 
 import pytest
 
@@ -43,6 +44,8 @@ SEARCH_WORD = "zebrakvartal"
 SECRET_RESOURCE = "Hemmelig ressurs Q7X"
 PUBLIC_NAME = "offentlig-matrise-a"
 PUBLIC_TITLE = factories.dataset()["title_translated"]["nb"]
+B_NAME = "offentlig-matrise-b"
+B_TITLE = "Bedriftsdata B Q7X"
 
 USERS = ["anonymous", "non_member", "member_a", "editor_a", "admin_a", "admin_b", "sysadmin"]
 # CKAN's roles: members read an organization's private datasets, editors and admins also write.
@@ -142,6 +145,8 @@ def world(reset_db, reset_index, migrate_db_for):
     # The edit (newest first): its diff has the marker on both sides.
     world.activity_id = call_action("package_activity_list", context=ctx(), id=SECRET_NAME)[0]["id"]
     call_action("package_create", context=ctx(), **factories.dataset(name=PUBLIC_NAME, owner_org=world.org_a["id"]))
+    call_action("package_create", context=ctx(), **factories.dataset(
+        name=B_NAME, owner_org=world.org_b["id"], title_translated={"nb": B_TITLE}))
     call_action("config_option_update", context=ctx(), **{featured.OPTION: f"{SECRET_NAME} {PUBLIC_NAME}"})
 
     yield world
@@ -334,6 +339,13 @@ def read_organization_show(world: World, user: str) -> Read:
     return r, SECRET_NAME in {d["name"] for d in r.json["result"]["packages"]}, False
 
 
+def read_organization_count(world: World, user: str) -> Read:
+    # A has one public and one private dataset (the write cells, which add more, run later).
+    r = world.api(user, "organization_list", all_fields=True)
+    counts = {org["name"]: org["package_count"] for org in r.json["result"]}
+    return r, counts[world.org_a["name"]] == 2, False
+
+
 def read_curation_page(world: World, user: str) -> Read:
     r = world.get(user, "/curation")
     if user == "anonymous" and r.status_code == 302:
@@ -434,6 +446,11 @@ READS: dict[str, tuple[Callable[[World, str], Read], set[str]]] = {
     # Asking the catalog for private datasets outright.
     "/catalog.ttl?q=capacity:private": (_catalog("/catalog.ttl?q=capacity:private", False), NOBODY),
     "/catalog.ttl?fq=capacity:private": (_catalog("/catalog.ttl?fq=capacity:private", False), NOBODY),
+    # Queries with spaces and parentheses, and one that tries to close the organization's filter.
+    "/catalog.ttl?q=<word> OR *:*": (_catalog(f"/catalog.ttl?q={SEARCH_WORD}%20OR%20*:*"), NOBODY),
+    "/organization/<A>/catalog.ttl?fq=*:*) OR (capacity:private": (
+        _catalog(f"/organization/{factories.OSLO_KOMMUNE['name']}/catalog.ttl?fq=*:*)%20OR%20(capacity:private",
+                 False), NOBODY),
     "/organization/<A>/catalog.ttl?fq=capacity:private": (
         _catalog(f"/organization/{factories.OSLO_KOMMUNE['name']}/catalog.ttl?fq=capacity:private", False), NOBODY),
     "/organization/<A>/catalog.ttl": (_catalog(f"/organization/{factories.OSLO_KOMMUNE['name']}/catalog.ttl"), NOBODY),
@@ -452,6 +469,7 @@ READS: dict[str, tuple[Callable[[World, str], Read], set[str]]] = {
     "/user/<creator>": (read_user_page, {"editor_a", "sysadmin"}),
     "/organization/<A>": (read_organization_page, READERS),
     "API organization_show include_datasets": (read_organization_show, READERS),
+    "API organization_list package_count": (read_organization_count, READERS),
     "/curation": (read_curation_page, CURATORS),
     "/curation?organization=<A>": (read_curation_page_of_a, CURATORS),
     "API scn_curation_list": (read_curation_list, CURATORS),
@@ -612,6 +630,45 @@ def test_write(world: World, operation: str, user: str) -> None:
     done = do(world, user)
     _record(operation, user, "yes" if done else "no")
     assert done == (user in allowed), f"{user} {'could' if done else 'could not'} {operation}"
+
+
+@pytest.mark.parametrize("fq", ["*:*) OR (*:*", "*:*) OR (owner_org:*", "-owner_org:x) OR (*:*"])
+def test_organization_catalog_lists_only_its_own_datasets(world: World, fq: str) -> None:
+    """A filter given to an organization's catalog narrows it; it cannot close the
+    organization's own filter and pull in another organization's datasets."""
+    r = world.get("anonymous", f"/organization/{world.org_a['name']}/catalog.ttl?fq={quote(fq)}")
+    assert r.status_code in (200, 400, 409), r.status_code
+    assert B_TITLE not in r.body and B_NAME not in r.body
+    assert_no_leak(world, r)
+
+
+@pytest.mark.parametrize("path", ["/catalog.ttl", f"/organization/{factories.OSLO_KOMMUNE['name']}/catalog.ttl"])
+@pytest.mark.parametrize("params", ["fq=(", "q=name:(", "fq=*:*)%20OR%20((*:*"])
+def test_a_broken_catalog_query_is_refused_not_a_server_error(world: World, path: str, params: str) -> None:
+    """Solr refuses the query: the catalog answers 409 with the reason, as for a bad date."""
+    r = world.get("anonymous", f"{path}?{params}")
+    assert r.status_code == 409, r.status_code
+    assert_no_leak(world, r)
+
+
+@pytest.mark.parametrize("query", [f"q={SEARCH_WORD}%20OR%20*:*", "q=%22Oslo%22", "fq=name:(a%20OR%20b)%20OR%20*:*",
+                                   "q=Oslo%20bysykkel"])
+def test_catalog_paging_links_are_valid_uris(world: World, query: str) -> None:
+    """The hydra paging links repeat the query, encoded: ckanext-dcat pastes it in verbatim, and
+    a space or a quote made a URI rdflib refuses to write (500, ckan/ckanext-dcat#223)."""
+    from rdflib import Graph
+    from rdflib.namespace import RDF, Namespace
+
+    hydra = Namespace("http://www.w3.org/ns/hydra/core#")
+    r = world.get("anonymous", f"/catalog.ttl?{query}")
+    assert r.status_code == 200, r.status_code
+    graph = Graph().parse(data=r.body, format="turtle")
+    pages = list(graph.subjects(RDF.type, hydra.PagedCollection)) + list(graph.objects(None, hydra.firstPage))
+    assert pages, r.body[-1500:]
+    for page in pages:
+        assert " " not in str(page) and '"' not in str(page), page
+        assert "page=" in str(page)
+    assert_no_leak(world, r)
 
 
 def test_the_matrix_covers_every_user_and_operation() -> None:

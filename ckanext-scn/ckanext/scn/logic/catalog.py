@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.search import SearchError
 from ckanext.dcat import logic as dcat_logic
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import dataset_uri
@@ -171,11 +173,37 @@ def catalog_show(context: dict[str, Any], data_dict: dict[str, Any]) -> str:
         fq = organization_filter(org)
         data_dict = dict(data_dict, fq=f"({data_dict['fq']}) AND {fq}" if data_dict.get("fq") else fq)
         catalog_dict = organization_catalog_dict(org)
-    query = dcat_logic._search_ckan_datasets(context, data_dict)
-    pagination_info = dcat_logic._pagination_info(query, data_dict)
+    try:
+        query = dcat_logic._search_ckan_datasets(context, data_dict)
+    except SearchError:
+        # A q or fq Solr cannot parse (an unbalanced parenthesis): the client's mistake, answered
+        # 409 like a bad date. Solr's message is not repeated: it holds the whole query, with the
+        # permission labels.
+        raise tk.ValidationError({"q": [tk._("Invalid search query")]})
+    pagination_info = _pagination_info(query, data_dict)
     serializer = CatalogSerializer(profiles=data_dict.get("profiles"))
     return serializer.serialize_catalog(catalog_dict, query["results"], _format=data_dict.get("format"),
                                         pagination_info=pagination_info)
+
+
+# Request parameters ckanext-dcat repeats in the hydra paging links.
+_PAGING_PARAMS = ("modified_since", "profiles", "q", "fq")
+_PAGE_LINKS = ("current", "first", "last", "next", "previous")
+
+
+def _pagination_info(query: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """ckanext-dcat's hydra paging, with the repeated query encoded in the page links: it
+    pastes q and fq in verbatim, and rdflib refuses to write a URI with a space or a quote in
+    it (a 500 for ``?q=a b``; ckan/ckanext-dcat#223)."""
+    info = dcat_logic._pagination_info(query, data_dict)
+    params = [(key, value) for key, value in tk.request.args.items() if key in _PAGING_PARAMS]
+    for link in _PAGE_LINKS:
+        url = info.get(link)
+        if url:
+            base, _, query_string = url.partition("?")
+            page = query_string.rsplit("page=", 1)[-1]
+            info[link] = f"{base}?{urlencode(params + [('page', page)], safe=':', quote_via=quote)}"
+    return info
 
 
 def _extra(dataset_dict: dict[str, Any], key: str) -> str | None:
