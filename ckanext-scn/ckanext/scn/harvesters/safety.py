@@ -21,9 +21,11 @@ _DOCTYPE_OR_ENTITY = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 MAX_REDIRECTS = 5
 
 
-def check_url(url: str) -> None:
-    """Refuse non-http(s) URLs and hosts resolving to loopback, private, link-local, multicast or
-    reserved addresses (unless ckanext.scn.harvest.allow_private_hosts)."""
+def check_url(url: str, *, unresolvable_ok: bool = False) -> None:
+    """Refuse non-http(s) URLs and hosts resolving to loopback, private, link-local, shared
+    (100.64.0.0/10), multicast, reserved or any other non-global addresses (unless
+    ckanext.scn.harvest.allow_private_hosts). ``unresolvable_ok``: a name that does not resolve
+    now passes (when a source is saved; every download checks again)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeSource(f"Not an http(s) URL: {url}")
@@ -33,13 +35,15 @@ def check_url(url: str) -> None:
         infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
                                    proto=socket.IPPROTO_TCP)
     except socket.gaierror as e:
+        if unresolvable_ok:
+            return
         raise UnsafeSource(f"Cannot resolve {parts.hostname}: {e}")
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
             address = address.ipv4_mapped
-        if (address.is_loopback or address.is_private or address.is_link_local or address.is_multicast
-                or address.is_reserved or address.is_unspecified):
+        if (not address.is_global or address.is_loopback or address.is_private or address.is_link_local
+                or address.is_multicast or address.is_reserved or address.is_unspecified):
             raise UnsafeSource(f"{parts.hostname} resolves to {address}, a non-public address; "
                                f"harvesting it is not allowed")
 
