@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Prepare CKAN for a profile on running services: config, database, migrations, and for the
-# portal (dev) the sysadmin and the demo data. Usage: init.sh dev|test
+# portal (dev) the sysadmin and the demo data. Usage: init.sh dev|test|bench|stock
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-profile="${1:?usage: init.sh dev|test}"
+profile="${1:?usage: init.sh dev|test|bench|stock}"
 case "$profile" in
   dev)  ini="$DEV_INI";  db=ckan ;;
   test) ini="$TEST_INI"; db=ckan_test ;;
+  bench) ini="$BENCH_INI"; db=ckan_bench ;;
+  stock) ini="$STOCK_INI"; db=ckan_stock ;;
   *) echo "unknown profile $profile" >&2; exit 2 ;;
 esac
 
+mkdir -p "$(dirname "$ini")"
 "$VENV/bin/python" "$ROOT/scripts/render_config.py" "$profile" "$ini"
 
 # CKAN's core catalogs for nb_NO and nn (CKAN has no Nynorsk), where ckan.i18n_directory points.

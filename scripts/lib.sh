@@ -2,7 +2,8 @@
 # shellcheck shell=bash
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VAR="$ROOT/var"
+# SCN_VAR: a second, independent stack (its own cluster, Solr home, logs) e.g. for the fault tests.
+VAR="${SCN_VAR:-$ROOT/var}"
 VENV="$ROOT/.venv"
 LOG_DIR="$VAR/log"
 RUN_DIR="$VAR/run"
@@ -27,11 +28,15 @@ PG_DATA="$PG_BASE/data"
 PG_SOCKET_DIR="$PG_BASE/run"
 PG_LOG="$PG_BASE/postgresql.log"
 SOLR_HOME="$VAR/solr/home"
-SOLR_CORES=(ckan ckan_test)
+# ckan: the portal; ckan_test: make test; ckan_bench / ckan_stock: make bench (SCN and stock CKAN).
+SOLR_CORES=(ckan ckan_test ckan_bench ckan_stock)
 SOLR_LAUNCHER="$ROOT/solr-launcher"
 
 DEV_INI="$ROOT/config/ckan.ini"
 TEST_INI="$ROOT/config/test.ini"
+# make bench: the SCN portal and stock CKAN side by side (rendered, not committed)
+BENCH_INI="$VAR/bench/scn.ini"
+STOCK_INI="$VAR/bench/stock.ini"
 SECRETS="$VAR/secrets.env"
 
 say()  { printf '\033[1m==> %s\033[0m\n' "$*"; }

@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Render config/ckan.ini.in for a profile (dev or test), creating var/secrets.env on first use.
+"""Render config/ckan.ini.in for a profile, creating var/secrets.env on first use.
+
+Profiles: dev (the portal), test (make test), bench and stock (make bench: the SCN portal and a
+stock CKAN of the same versions, each on its own database and Solr core).
 
 Secrets are generated once and kept, so sessions, API tokens and the database password survive
 every later render. Usage: render_config.py PROFILE OUTPUT
@@ -13,7 +16,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SECRETS = ROOT / "var" / "secrets.env"
+VAR = Path(os.environ.get("SCN_VAR") or ROOT / "var")
+SECRETS = VAR / "secrets.env"
 
 PROFILES = {
     "dev": {
@@ -22,7 +26,7 @@ PROFILES = {
         "DB_NAME": "ckan",
         "SOLR_CORE": "ckan",
         "REDIS_DB": "0",
-        "STORAGE_PATH": str(ROOT / "var" / "storage"),
+        "STORAGE_PATH": str(VAR / "storage"),
     },
     "test": {
         "SITE_ID": "scn-test",
@@ -30,9 +34,28 @@ PROFILES = {
         "DB_NAME": "ckan_test",
         "SOLR_CORE": "ckan_test",
         "REDIS_DB": "1",
-        "STORAGE_PATH": str(ROOT / "var" / "storage-test"),
+        "STORAGE_PATH": str(VAR / "storage-test"),
+    },
+    "bench": {
+        "SITE_ID": "scn-bench",
+        "SITE_URL": f"http://127.0.0.1:{os.environ.get('SCN_BENCH_PORT', '5001')}",
+        "DB_NAME": "ckan_bench",
+        "SOLR_CORE": "ckan_bench",
+        "REDIS_DB": "2",
+        "STORAGE_PATH": str(VAR / "storage-bench"),
+    },
+    "stock": {
+        "SITE_ID": "stock-bench",
+        "SITE_URL": f"http://127.0.0.1:{os.environ.get('SCN_STOCK_PORT', '5002')}",
+        "DB_NAME": "ckan_stock",
+        "SOLR_CORE": "ckan_stock",
+        "REDIS_DB": "3",
+        "STORAGE_PATH": str(VAR / "storage-stock"),
     },
 }
+# Stock CKAN for comparison: the same CKAN, DCAT, harvest and spatial extensions without
+# ckanext-scn and its schemas (DCAT-AP 3 output, ckanext-dcat's own RDF harvester).
+STOCK_PLUGINS = "activity dcat harvest dcat_rdf_harvester spatial_metadata spatial_query"
 SECRET_NAMES = ("SECRET_KEY", "JWT_SECRET", "DB_PASSWORD")
 
 
@@ -68,7 +91,22 @@ def render(profile: str) -> str:
     def substitute(match: re.Match[str]) -> str:
         return values[match.group(1)]
 
-    return re.sub(r"@([A-Z_]+)@", substitute, template)
+    text = re.sub(r"@([A-Z_]+)@", substitute, template)
+    return stock(text) if profile == "stock" else text
+
+
+def stock(text: str) -> str:
+    """Drop what belongs to ckanext-scn and ckanext-scheming; keep services, site and logging."""
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("ckan.plugins ="):
+            line = f"ckan.plugins = {STOCK_PLUGINS}"
+        elif line.startswith("ckanext.dcat.rdf.profiles ="):
+            line = "ckanext.dcat.rdf.profiles = euro_dcat_ap_3"
+        elif line.startswith(("scheming.", "ckanext.scn.", "licenses_group_url", "ckan.i18n_directory")):
+            continue
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 def main() -> None:

@@ -103,6 +103,16 @@ solr_prepare_home() {
   done
 }
 
+# A running Solr loads a core added to SOLR_CORES since it started (core discovery runs at start).
+solr_create_missing_cores() {
+  for core in "${SOLR_CORES[@]}"; do
+    curl -sf --max-time 10 "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=STATUS&core=$core" | grep -q '"instanceDir"' && continue
+    say "Solr: loading the new core $core"
+    curl -sf --max-time 120 "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=CREATE&name=$core&instanceDir=$core" >/dev/null \
+      || fail solr "$SOLR_LOG" "creating core $core failed"
+  done
+}
+
 # A running Solr picks up a changed schema by reloading its cores.
 solr_reload_if_changed() {
   [ "${SOLR_SCHEMA_CHANGED:-0}" = 1 ] || return 0
@@ -116,7 +126,7 @@ solr_reload_if_changed() {
 solr_start() {
   SOLR_SCHEMA_CHANGED=0
   solr_prepare_home
-  if solr_ready; then solr_reload_if_changed; return 0; fi
+  if solr_ready; then solr_create_missing_cores; solr_reload_if_changed; return 0; fi
   port_in_use "$SOLR_PORT" && fail solr "$SOLR_LOG" "port 127.0.0.1:$SOLR_PORT is taken by another process (set SCN_SOLR_PORT)"
   [ -d "$SOLR_LAUNCHER/target/lib" ] || fail solr "" "solr-launcher is not built: run scripts/install.sh"
   say "Starting Solr 9 on 127.0.0.1:$SOLR_PORT (cores: ${SOLR_CORES[*]})"

@@ -1,0 +1,49 @@
+"""The SCN and stock CKAN served side by side for the HTTP benchmarks.
+
+Both run under the same WSGI server with the same settings, on the bench and stock databases and
+Solr cores (scripts/init.sh bench|stock), so only the plugins differ.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+from typing import Iterator
+
+import requests
+
+from bench.common import BENCH_VAR, INI, PORT, ROOT, VENV_BIN
+
+WORKERS = int(os.environ.get("SCN_BENCH_WORKERS", "3"))
+
+
+@contextlib.contextmanager
+def serving(config: str, workers: int = WORKERS) -> Iterator[str]:
+    """Serve one configuration ("scn" or "stock"); yields its base URL and stops it afterwards."""
+    port = PORT[config]
+    log = BENCH_VAR / f"server-{config}.log"
+    command = [str(VENV_BIN / "gunicorn"), "--chdir", str(ROOT / "config"), "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers), "--timeout", "120", "--error-logfile", str(log), "wsgi:application"]
+    process = subprocess.Popen(command, env={**os.environ, "CKAN_INI": str(INI[config])},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{config} server exited while starting; see {log}")
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(f"{base}/api/3/action/status_show", timeout=5).ok:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{config} server did not answer within 120 s; see {log}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
