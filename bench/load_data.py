@@ -323,12 +323,15 @@ def clone_index(config: str, total: int) -> int:
     names = {d["name"] for d in requests.get(f"{solr}/select", params={**query, "fl": "name", "rows": 10_000_000},
                                              timeout=300).json()["response"]["docs"]}
     templates = {}
-    for d in requests.get(f"{solr}/select", params={**query, "fl": "*", "rows": TEMPLATES * 2}, timeout=120,
-                          ).json()["response"]["docs"]:
+    template_range = f"+name:[{PREFIX}000000 TO {PREFIX}{TEMPLATES - 1:06d}]"
+    for d in requests.get(f"{solr}/select", params={**query, "fq": [*query["fq"], template_range], "fl": "*",
+                                                    "rows": TEMPLATES * 2}, timeout=120).json()["response"]["docs"]:
         number = int(d["name"][len(PREFIX):])
         if number < TEMPLATES:
             templates[number] = d
     missing = [i for i in range(TEMPLATES, total) if f"{PREFIX}{i:06d}" not in names]
+    if len(templates) < TEMPLATES and missing:
+        raise RuntimeError(f"{config}: only {len(templates)} of the {TEMPLATES} templates are indexed")
     for start in range(0, len(missing), 1000):
         batch = [_clone_document(templates[i % TEMPLATES], i, site_id) for i in missing[start:start + 1000]]
         requests.post(f"{solr}/update", json=batch, timeout=300).raise_for_status()

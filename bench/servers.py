@@ -19,13 +19,28 @@ from bench.common import BENCH_VAR, INI, PORT, ROOT, VENV_BIN
 WORKERS = int(os.environ.get("SCN_BENCH_WORKERS", "3"))
 
 
+def uwsgi_available() -> bool:
+    return (VENV_BIN / "uwsgi").exists()
+
+
+def _command(server: str, port: int, workers: int, log: str) -> list[str]:
+    if server == "uwsgi":
+        # docker/compose.yml's UWSGI_OPTS (production), on this port and process count.
+        return [str(VENV_BIN / "uwsgi"), "--http", f"127.0.0.1:{port}", "--wsgi-file", str(ROOT / "config" / "wsgi.py"),
+                "--master", "--enable-threads", "--lazy-apps", "--processes", str(workers), "--disable-logging",
+                "--buffer-size", "32768", "--vacuum", "--harakiri", "120", "--max-requests", "5000",
+                "--die-on-term", "--logto", log]
+    return [str(VENV_BIN / "gunicorn"), "--chdir", str(ROOT / "config"), "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers), "--timeout", "120", "--error-logfile", log, "wsgi:application"]
+
+
 @contextlib.contextmanager
-def serving(config: str, workers: int = WORKERS) -> Iterator[str]:
-    """Serve one configuration ("scn" or "stock"); yields its base URL and stops it afterwards."""
+def serving(config: str, workers: int = WORKERS, server: str = "gunicorn") -> Iterator[str]:
+    """Serve one configuration ("scn" or "stock") with gunicorn or uwsgi; yields its base URL and
+    stops it afterwards."""
     port = PORT[config]
-    log = BENCH_VAR / f"server-{config}.log"
-    command = [str(VENV_BIN / "gunicorn"), "--chdir", str(ROOT / "config"), "--bind", f"127.0.0.1:{port}",
-               "--workers", str(workers), "--timeout", "120", "--error-logfile", str(log), "wsgi:application"]
+    log = BENCH_VAR / f"server-{config}-{server}.log"
+    command = _command(server, port, workers, str(log))
     process = subprocess.Popen(command, env={**os.environ, "CKAN_INI": str(INI[config])},
                                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
