@@ -20,7 +20,7 @@ mkdir -p "$LOG_DIR" "$RUN_DIR"
 # The cluster lives in var/postgres, unless the checkout is somewhere the postgres user cannot
 # reach (a clone under /root, say): then in the system's own place, one cluster per checkout.
 if [ "$(id -u)" -eq 0 ] && id postgres >/dev/null 2>&1 && ! runuser -u postgres -- test -x "$VAR" 2>/dev/null; then
-  PG_BASE="/var/lib/postgresql/scn-$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)"
+  PG_BASE="/var/lib/postgresql/scn-$(printf '%s' "$ROOT${SCN_VAR:+:$SCN_VAR}" | sha256sum | cut -c1-12)"
 else
   PG_BASE="$VAR/postgres"
 fi
@@ -32,8 +32,15 @@ SOLR_HOME="$VAR/solr/home"
 SOLR_CORES=(ckan ckan_test ckan_bench ckan_stock)
 SOLR_LAUNCHER="$ROOT/solr-launcher"
 
-DEV_INI="$ROOT/config/ckan.ini"
-TEST_INI="$ROOT/config/test.ini"
+# A second stack (SCN_VAR set) keeps its inis under its own VAR, so rendering them for its ports
+# never rewrites config/ckan.ini or config/test.ini under the main stack's feet.
+if [ -n "${SCN_VAR:-}" ]; then
+  DEV_INI="$VAR/ckan.ini"
+  TEST_INI="$VAR/test.ini"
+else
+  DEV_INI="$ROOT/config/ckan.ini"
+  TEST_INI="$ROOT/config/test.ini"
+fi
 # make bench: the SCN portal and stock CKAN side by side (rendered, not committed)
 BENCH_INI="$VAR/bench/scn.ini"
 STOCK_INI="$VAR/bench/stock.ini"

@@ -82,6 +82,7 @@ def render(profile: str) -> str:
         **PROFILES[profile],
         **load_secrets(),
         "ROOT": str(ROOT),
+        "VAR": str(VAR),
         "PG_PORT": os.environ.get("SCN_PG_PORT", "5432"),
         "SOLR_PORT": os.environ.get("SCN_SOLR_PORT", "8983"),
         "REDIS_PORT": os.environ.get("SCN_REDIS_PORT", "6379"),

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any, Callable
 
 import pytest
+
+# tests/resilience stops and restarts services: it runs only on its own stack, through
+# `make test-resilience` (scripts/test-resilience.sh sets SCN_RESILIENCE=1), never in `make test`.
+collect_ignore = [] if os.environ.get("SCN_RESILIENCE") == "1" else ["resilience"]
 
 
 def bbox_polygon(minx: float, miny: float, maxx: float, maxy: float) -> str:

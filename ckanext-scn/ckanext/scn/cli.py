@@ -135,7 +135,9 @@ def harvest_run(source: str) -> None:
         click.echo(f"  gather error: {message}")
     for error in report["object_errors"][:50]:
         click.echo(f"  {error['stage']} error in {error['guid']}: {error['message'].splitlines()[0][:300]}")
-    if report["gather_errors"] or report["errors"]:
+    for message in report.get("finish_errors", []):
+        click.echo(f"  error finishing the job: {message}")
+    if report["gather_errors"] or report["errors"] or report.get("finish_errors"):
         raise click.exceptions.Exit(1)
 
 

@@ -25,10 +25,12 @@ import requests
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import model
+# Not in the toolkit: what indexing (before the commit) and the index hooks' searches raise.
+from ckan.lib.search import SearchError, SearchIndexError, SolrConnectionError
 from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
 from ckanext.dcat.interfaces import IDCATRDFHarvester
 from ckanext.harvest.interfaces import IHarvester
-from ckanext.harvest.model import HarvestObject
+from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
 from ckanext.scn import config
 from ckanext.scn.harvesters.singleton import OwnSingleton
@@ -37,6 +39,7 @@ from ckanext.scn.harvesters.mode import harvest_mode
 from ckanext.scn.profiles.parser import DCATAPNOParser
 
 log = logging.getLogger(__name__)
+SOLR_ERRORS = (SearchIndexError, SolrConnectionError, SearchError)
 
 SOURCE_TYPE = "dcat_ap_no"
 # Keys of a parsed record that are inputs for the harvester, not schema fields.
@@ -166,7 +169,31 @@ class DCATAPNOHarvester(OwnSingleton, DCATRDFHarvester):
         if self._unchanged(harvest_object):
             return "unchanged"
         with harvest_mode():
-            return super().import_stage(harvest_object)
+            try:
+                return super().import_stage(harvest_object)
+            except SOLR_ERRORS as error:
+                return self._index_unavailable(harvest_object, error)
+
+    def _save_object_error(self, message: str, obj: Any, stage: str = "Fetch", line: int | None = None) -> None:
+        """An import that fails writes nothing but its error. ckanext-dcat records the error on
+        the session that still holds the half-done dataset; after a failed index (Solr down) CKAN
+        commits that dataset on this second commit without indexing it. Rolling back first keeps
+        PostgreSQL and Solr in step and leaves the previous version current."""
+        if stage == "Import":
+            model.Session.rollback()
+        HarvestObjectError.create(message, obj, stage, line)
+
+    def _index_unavailable(self, harvest_object: Any, error: Exception) -> bool:
+        """Solr failed while the dataset was committed: CKAN indexes before the commit, so nothing
+        was written, but ckanext-dcat's error handling commits the same broken session again and
+        the job dies. Roll back, record why on the object and go on with the next one; a rerun
+        once Solr is back imports it."""
+        model.Session.rollback()
+        harvest_object = HarvestObject.get(harvest_object.id)
+        message = str(error).splitlines()[0][:500]
+        self._save_object_error(f"Search index (Solr) unavailable, dataset not saved: {message}",
+                                harvest_object, "Import")
+        return False
 
     def _unchanged(self, harvest_object: Any) -> bool:
         """Same content as the record now imported for this guid: only the harvest object moves."""

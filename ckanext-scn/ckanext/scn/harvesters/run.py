@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib.search import SearchError, SearchIndexError, SolrConnectionError  # not in the toolkit
 from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestSource
 
@@ -35,8 +36,14 @@ def run_job(source_id: str, progress: Callable[[int, int], None] | None = None) 
         if progress:
             progress(done, len(object_ids))
     # The import stages commit and end sessions: only ids are used from here on.
-    tk.get_action("harvest_jobs_run")({"ignore_auth": True}, {"source_id": source_id})
-    return summary(job_id)
+    finish_errors = []
+    try:
+        tk.get_action("harvest_jobs_run")({"ignore_auth": True}, {"source_id": source_id})
+    except (SearchIndexError, SolrConnectionError, SearchError) as error:
+        # The job is marked finished before the source is reindexed: only the reindex failed.
+        model.Session.rollback()
+        finish_errors.append(f"Search index (Solr) unavailable: {str(error).splitlines()[0][:300]}")
+    return {**summary(job_id), "finish_errors": finish_errors}
 
 
 def summary(job_id: str) -> dict[str, Any]:
