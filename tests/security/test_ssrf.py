@@ -132,6 +132,7 @@ def test_a_source_on_a_private_address_is_refused_when_created(as_sysadmin, org,
     with pytest.raises(tk.ValidationError) as error:
         create_source(as_sysadmin, org, concrete(url, target.port), source_type)
 
+    # English outside a web request; the form shows it in the user's language (below).
     assert "non-public address" in " ".join(error.value.error_dict["url"])
     assert target.hits == []
 
@@ -197,7 +198,12 @@ def test_the_same_catalog_is_harvested_from_a_trusted_host(monkeypatch, as_sysad
     assert target.hits and len(harvested(source["id"])) == 1
 
 
-def test_the_source_form_shows_the_refusal_on_the_url_field(app, org, target):
+@pytest.mark.parametrize("prefix, refusal", [
+    ("", "en ikke-offentlig adresse"),
+    ("/nn", "ei ikkje-offentleg adresse"),
+    ("/en", "a non-public address"),
+])
+def test_the_source_form_shows_the_refusal_on_the_url_field(app, org, target, prefix, refusal):
     from bs4 import BeautifulSoup
     from ckan.tests import factories as ckan_factories
 
@@ -205,11 +211,11 @@ def test_the_source_form_shows_the_refusal_on_the_url_field(app, org, target):
     data = {"url": f"http://localhost:{target.port}/catalog", "title": "Kilde", "name": "kilde",
             "source_type": "dcat_ap_no", "frequency": "MANUAL", "config": "", "owner_org": org["id"], "save": ""}
 
-    response = app.post("/harvest/new", data=data, headers={"Authorization": sysadmin["token"]})
+    response = app.post(f"{prefix}/harvest/new", data=data, headers={"Authorization": sysadmin["token"]})
 
     assert response.status_code == 200  # the form again, not a redirect to the new source
     group = BeautifulSoup(response.body, "html.parser").select_one("#field-url").find_parent(class_="form-group")
-    assert "error" in group["class"] and "non-public address" in group.text
+    assert "error" in group["class"] and refusal in group.text
     with pytest.raises(tk.ObjectNotFound):
         call_action("harvest_source_show", id="kilde")
     assert target.hits == []

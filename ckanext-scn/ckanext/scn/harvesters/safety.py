@@ -13,8 +13,23 @@ import requests
 from ckanext.scn import config
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogs; it is translated where a user reads it."""
+    return message
+
+
 class UnsafeSource(Exception):
-    """The URL or the document may not be harvested; the message says why."""
+    """The URL or the document may not be harvested; the message says why. ``str()`` is the
+    English text (logs, harvest job errors); ``translated()`` is for the person saving a source."""
+
+    def __init__(self, message: str, **params: object):
+        self.message, self.params = message, params
+        super().__init__(message.format(**params))
+
+    def translated(self) -> str:
+        import ckan.plugins.toolkit as tk  # at call time: this module also runs outside a request
+
+        return tk._(self.message).format(**self.params)
 
 
 _DOCTYPE_OR_ENTITY = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -28,7 +43,7 @@ def check_url(url: str, *, unresolvable_ok: bool = False) -> None:
     now passes (when a source is saved; every download checks again)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UnsafeSource(f"Not an http(s) URL: {url}")
+        raise UnsafeSource(N_("Not an http(s) URL: {url}"), url=url)
     if config.harvest_allow_private_hosts() or parts.netloc.lower() in config.harvest_allowed_hosts():
         return
     try:
@@ -37,15 +52,15 @@ def check_url(url: str, *, unresolvable_ok: bool = False) -> None:
     except socket.gaierror as e:
         if unresolvable_ok:
             return
-        raise UnsafeSource(f"Cannot resolve {parts.hostname}: {e}")
+        raise UnsafeSource(N_("Cannot resolve {host}: {error}"), host=parts.hostname, error=e)
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
             address = address.ipv4_mapped
         if (not address.is_global or address.is_loopback or address.is_private or address.is_link_local
                 or address.is_multicast or address.is_reserved or address.is_unspecified):
-            raise UnsafeSource(f"{parts.hostname} resolves to {address}, a non-public address; "
-                               f"harvesting it is not allowed")
+            raise UnsafeSource(N_("{host} resolves to {address}, a non-public address; harvesting it is not allowed"),
+                               host=parts.hostname, address=address)
 
 
 @dataclass
@@ -72,21 +87,22 @@ def fetch(url: str, session: requests.Session | None = None) -> Download:
         response.raise_for_status()
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > max_bytes:
-            raise UnsafeSource(f"{url} is {int(declared)} bytes; the limit is {max_bytes}")
+            raise UnsafeSource(N_("{url} is {size} bytes; the limit is {limit}"), url=url, size=int(declared), limit=max_bytes)
         chunks, size = [], 0
         for chunk in response.iter_content(64 * 1024):
             size += len(chunk)
             if size > max_bytes:
                 response.close()
-                raise UnsafeSource(f"{url} is larger than the limit of {max_bytes} bytes")
+                raise UnsafeSource(N_("{url} is larger than the limit of {limit} bytes"), url=url, limit=max_bytes)
             chunks.append(chunk)
         content_type = (response.headers.get("Content-Type") or "").split(";", 1)[0].strip() or None
         return Download(url, b"".join(chunks), content_type)
-    raise UnsafeSource(f"More than {MAX_REDIRECTS} redirects from {url}")
+    raise UnsafeSource(N_("More than {count} redirects from {url}"), count=MAX_REDIRECTS, url=url)
 
 
 def refuse_xml_declarations(content: bytes, url: str = "") -> None:
     """Entity-expansion bombs and external entities need a DOCTYPE or ENTITY declaration;
     RDF/XML and ISO 19139 never do, so any is refused before parsing."""
     if _DOCTYPE_OR_ENTITY.search(content[:1024 * 1024]) or _DOCTYPE_OR_ENTITY.search(content):
-        raise UnsafeSource(f"XML with a DOCTYPE or ENTITY declaration is refused{' (' + url + ')' if url else ''}")
+        raise UnsafeSource(N_("XML with a DOCTYPE or ENTITY declaration is refused ({url})") if url
+                           else N_("XML with a DOCTYPE or ENTITY declaration is refused"), url=url)

@@ -1,16 +1,21 @@
 """Actions of ckanext-scn."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import redis
+
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.types import Action, Context, DataDict
 
 from ckanext.scn.harvesters import safety
 from ckanext.scn.logic import catalog
 from ckanext.scn.logic.curation import scn_curation_list
 
-__all__ = ["dcat_catalog_show", "package_create", "package_update", "scn_curation_list"]
+__all__ = ["dcat_catalog_show", "harvest_send_job_to_gather_queue", "package_create", "package_update",
+           "scn_curation_list"]
 
 
 @tk.chained_action
@@ -51,4 +56,27 @@ def _check_harvest_source_url(action: str, context: Context, data_dict: DataDict
     try:
         safety.check_url(url.strip(), unresolvable_ok=True)
     except safety.UnsafeSource as e:
-        raise tk.ValidationError({"url": [str(e)]})
+        raise tk.ValidationError({"url": [e.translated()]})
+
+
+@tk.chained_action
+def harvest_send_job_to_gather_queue(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """A job the gather queue (Redis) cannot take is not left behind as 'Running' with nothing
+    queued: ckanext-harvest marks it running before it publishes, and such a job would block its
+    source (one unfinished job at a time) until the harvest timeout. It is finished with a gather
+    error that says why, and the caller gets a clear error to try again."""
+    from ckanext.harvest.model import HarvestGatherError, HarvestJob
+
+    try:
+        return up_func(context, data_dict)
+    except (redis.RedisError, OSError) as error:
+        model.Session.rollback()
+        job = HarvestJob.get(tk.get_or_bust(data_dict, "id"))
+        if job is not None:
+            job.status = "Finished"
+            job.finished = dt.datetime.utcnow()
+            job.save()
+            HarvestGatherError(message=f"Not started: the harvest queue is unavailable ({error.__class__.__name__}: {error})",
+                               job=job).save()
+        raise tk.ValidationError({"queue": [tk._("The harvest queue is unavailable, so the job was not started. "
+                                                 "Try again later.")]})
