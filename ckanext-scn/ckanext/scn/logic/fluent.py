@@ -18,6 +18,8 @@ from ckanext.scn.harvesters.mode import in_harvest_mode
 # Bokmål and Nynorsk are both official written Norwegian; English serves foreign developers.
 LANGUAGES = ("nb", "nn", "en")
 MAX_TAG_LENGTH = 100
+# Keywords per language: enough for any real record, far below what makes a page or an index slow.
+MAX_KEYWORDS = 500
 
 
 def form_languages(field: dict[str, Any]) -> list[str]:
@@ -95,9 +97,11 @@ def _per_language(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDi
 def fluent_text(field: dict[str, Any], schema: dict[str, Any]):
     """Store a ``{lang: text}`` object as JSON; a plain string counts as the first form language.
 
-    With ``required: true`` at least one language must have text.
+    With ``required: true`` at least one language must have text; ``max_length`` (characters per
+    language) bounds it.
     """
     languages = form_languages(field)
+    max_length = field.get("max_length")
 
     def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
         value = _per_language(key, data, errors, languages, bare=(str,), expected=tk._(
@@ -110,6 +114,10 @@ def fluent_text(field: dict[str, Any], schema: dict[str, Any]):
                 continue
             if not isinstance(text, str):
                 errors[key].append(tk._("The {lang} text must be a string").format(lang=lang))
+                continue
+            if max_length and len(text.strip()) > max_length:
+                errors[key].append(tk._("The {lang} text is {length} characters long; at most {limit} are allowed").format(
+                    lang=lang, length=len(text.strip()), limit=max_length))
                 continue
             if text.strip():
                 cleaned[lang] = text.strip()
@@ -173,6 +181,10 @@ def fluent_tags(field: dict[str, Any], schema: dict[str, Any]):
                 errors[key].append(tk._("The {lang} keywords must be a list of strings").format(lang=lang))
                 continue
             unique = list(dict.fromkeys(t.strip() for t in tags if t.strip()))
+            if len(unique) > MAX_KEYWORDS:
+                errors[key].append(tk._("{count} keywords in {lang}; at most {limit} are allowed").format(
+                    count=len(unique), lang=lang, limit=MAX_KEYWORDS))
+                continue
             too_long = [t for t in unique if len(t) > MAX_TAG_LENGTH]
             if too_long:
                 errors[key].append(

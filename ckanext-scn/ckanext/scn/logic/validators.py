@@ -6,6 +6,7 @@ flattened data, so the error lands next to the field the user has to change.
 """
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from typing import Any, Callable
@@ -33,11 +34,15 @@ __all__ = [
     "scn_temporal_end", "scn_license_id", "scn_dataset_references", "scn_optional_boolean",
     "scn_offer_amount", "scn_currency", "scn_required_for_models", "scn_municipality_code",
     "scn_publisher_uri", "scn_dataset_checks", "scn_list_output", "scn_required", "scn_missing_properties",
+    "scn_storable_text", "scn_calendar_date",
 ]
 
 _ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 PUBLISHER_URI = "https://organization-catalog.fellesdatakatalog.digdir.no/organizations/{orgnr}"
 MAX_URL_LENGTH = 2000
+# Any one text of a dataset or organization (a GeoJSON outline of a county fits; a pasted report
+# does not). Titles and descriptions have lower limits of their own (max_length in the schemas).
+MAX_TEXT_LENGTH = 1_000_000
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 
 Validator = Callable[[FlattenKey, FlattenDataDict, FlattenErrorDict, Context], Any]
@@ -68,6 +73,49 @@ def _as_list(value: Any) -> list[Any]:
     if isinstance(value, (list, tuple)):
         return list(value)
     return [value]
+
+
+# ---- any text ----------------------------------------------------------------------------------
+
+def _offending_fields(key: FlattenKey, value: Any, problem: Callable[[str], bool]) -> list[FlattenKey]:
+    """The fields under KEY whose text has PROBLEM. Form inputs the schema does not know yet
+    (``title_translated-nb``) sit in ``__extras``: they count as their field (``title_translated``)."""
+    if isinstance(value, str):
+        return [key] if problem(value) else []
+    if isinstance(value, dict):
+        if key and key[-1] in ("__extras", "__junk"):
+            return [found for name, inner in value.items()
+                    for found in _offending_fields(key[:-1] + (str(name).split("-", 1)[0],), inner, problem)]
+        return [key] if any(_offending_fields(key, v, problem) for v in value.values()) else []
+    if isinstance(value, (list, tuple)):
+        return [key] if any(_offending_fields(key, v, problem) for v in value) else []
+    return []
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {k: _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
+
+
+def scn_storable_text(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
+    """Before any other validator: no text with a NUL character (PostgreSQL cannot store one in
+    text: it would be a server error) and none longer than MAX_TEXT_LENGTH, wherever it is. The
+    error is on the field that has it; the NUL is taken out so that the validators after this one
+    (some of which query the database) see text they can handle."""
+    for field_key, value in list(data.items()):
+        for target in _offending_fields(field_key, value, lambda text: "\x00" in text):
+            errors.setdefault(target, []).append(
+                tk._("Contains a NUL character (U+0000), which cannot be stored: remove it"))
+        if _offending_fields(field_key, value, lambda text: "\x00" in text):
+            data[field_key] = _without_nul(value)
+        for target in _offending_fields(field_key, value, lambda text: len(text) > MAX_TEXT_LENGTH):
+            errors.setdefault(target, []).append(
+                tk._("Too long: at most {limit} characters").format(limit=MAX_TEXT_LENGTH))
 
 
 # ---- identifiers --------------------------------------------------------------------------------
@@ -302,6 +350,19 @@ def scn_spatial_coverage_uri(key: FlattenKey, data: FlattenDataDict, errors: Fla
     text_key = key[:-1] + ("text",)
     if _empty(data.get(text_key)):
         data[text_key] = concept.label("nb")
+
+
+def scn_calendar_date(value: Any) -> Any:
+    """After dcat_date, whose patterns let 2024-02-30 and 2023-02-29 through: a day that exists
+    (and a year datetime can hold)."""
+    found = re.match(r"^-?(\d{4,})-(\d{2})-(\d{2})", value.strip()) if isinstance(value, str) else None
+    if not found:
+        return value
+    try:
+        datetime.date(*(int(part) for part in found.groups()))
+    except ValueError:
+        raise tk.Invalid(tk._("{value} is not a date in the calendar").format(value=found.group(0)))
+    return value
 
 
 def scn_temporal_end(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
