@@ -14,7 +14,9 @@ defer_commit=True)``. ``package_create`` runs at ~10-20 datasets/s on 2 cores, s
 would take over an hour: the rest are copies of the templates (dataset ``i`` copies template
 ``i % 240``) made in PostgreSQL (package, extras, resources, views, organization membership; new
 ids, names, titles with `` #i``) and in Solr (the template's indexed document with the same
-ids/names/titles replaced, also inside data_dict/validated_data_dict), one commit at the end.
+ids/names/titles replaced, also inside data_dict/validated_data_dict; the template's document is
+captured as CKAN builds it, so the fields Solr does not store, e.g. permission_labels, are there
+too), one commit at the end.
 Copies have no activity rows.
 
 Stock CKAN gets the same rows: ``ckan_stock`` is re-created from ``ckan_bench`` as a template (the
@@ -40,8 +42,6 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
-
-import requests
 
 from bench.common import INI, ROOT, VENV_BIN
 
@@ -159,6 +159,9 @@ def _worker(ini: str, indexes: range, mode: str) -> None:
                 if n % 500 == 0:
                     print(f"[{os.getpid()}] created {n}/{len(todo)}", flush=True)
                     model.Session.remove()
+            return
+        if mode == "clone":
+            _clone_documents(indexes, model, search)
             return
         # index: the bench datasets of this worker's share that this config's core does not hold yet
         names = {f"{PREFIX}{i:06d}" for i in indexes}
@@ -287,19 +290,16 @@ def _replace_all(value: Any, pairs: list[tuple[str, str]]) -> Any:
 
 
 def _clone_document(doc: dict[str, Any], index: int, site_id: str) -> dict[str, Any]:
-    """The Solr document CKAN would index for clone ``index`` of the template ``doc``: its ids,
-    name and titles replaced (also inside the JSON data_dict / validated_data_dict)."""
+    """The Solr document CKAN would send for clone ``index`` of the template document ``doc``:
+    its ids, name and titles replaced (also inside the JSON data_dict / validated_data_dict)."""
     data = json.loads(doc["data_dict"])
     nid = _new_id(index)
-    suffix = f" #{index}"
     pairs = [(data["id"], nid), (data["name"], f"{PREFIX}{index:06d}")]
     pairs += [(r["id"], _derived_id(nid, r["id"])) for r in data.get("resources", [])]
-    titles = {data["title"], *json.loads(doc.get("extras_title_translated") or "{}").values()}
-    pairs += [(t, t + suffix) for t in sorted(titles, key=len, reverse=True) if t]
+    titles = {data["title"], *(data.get("title_translated") or {}).values()}
+    pairs += [(t, f"{t} #{index}") for t in sorted(titles, key=len, reverse=True) if t]
     clone = {}
     for key, value in doc.items():
-        if key in ("_version_", "indexed_ts"):
-            continue
         if key in ("data_dict", "validated_data_dict"):
             clone[key] = json.dumps(_replace_all(json.loads(value), pairs))
         else:
@@ -308,35 +308,51 @@ def _clone_document(doc: dict[str, Any], index: int, site_id: str) -> dict[str, 
     return clone
 
 
-def _ini_value(config: str, key: str) -> str:
-    for line in INI[config].read_text().splitlines():
-        name, sep, value = line.partition("=")
-        if sep and name.strip() == key:
-            return value.strip()
-    raise KeyError(key)
+def _clone_documents(indexes: range, model: Any, search: Any) -> None:
+    """In a worker: capture the documents CKAN builds for the templates (every field, also the
+    ones Solr does not store, e.g. permission_labels, text, title_string), then post copies for
+    the datasets of ``indexes`` the core does not hold yet, 1000 a request, one commit."""
+    import ckan.lib.search.index as search_index
+    import ckan.plugins.toolkit as tk
 
+    captured: dict[str, dict[str, Any]] = {}
 
-def clone_index(config: str, total: int) -> int:
-    """Post the clones' documents missing from the config's core (batches of 1000, one commit)."""
-    solr, site_id = _ini_value(config, "solr_url").rstrip("/"), _ini_value(config, "ckan.site_id")
-    query = {"q": "*:*", "fq": [f"+site_id:\"{site_id}\"", f"+name:{PREFIX}*"], "wt": "json"}
-    names = {d["name"] for d in requests.get(f"{solr}/select", params={**query, "fl": "name", "rows": 10_000_000},
-                                             timeout=300).json()["response"]["docs"]}
-    templates = {}
-    template_range = f"+name:[{PREFIX}000000 TO {PREFIX}{TEMPLATES - 1:06d}]"
-    for d in requests.get(f"{solr}/select", params={**query, "fq": [*query["fq"], template_range], "fl": "*",
-                                                    "rows": TEMPLATES * 2}, timeout=120).json()["response"]["docs"]:
-        number = int(d["name"][len(PREFIX):])
-        if number < TEMPLATES:
-            templates[number] = d
-    missing = [i for i in range(TEMPLATES, total) if f"{PREFIX}{i:06d}" not in names]
-    if len(templates) < TEMPLATES and missing:
-        raise RuntimeError(f"{config}: only {len(templates)} of the {TEMPLATES} templates are indexed")
+    class Capture:
+        url = "capture"
+
+        def add(self, docs: list[dict[str, Any]], commit: bool = False, **_: Any) -> None:
+            for doc in docs:
+                captured[doc["name"]] = doc
+
+        def commit(self, **_: Any) -> None:
+            pass
+
+    real_connection = search_index.make_connection
+    search_index.make_connection = lambda *a, **k: Capture()  # type: ignore[assignment]
+    try:
+        template_names = [f"{PREFIX}{i:06d}" for i in range(TEMPLATES)]
+        ids = [pid for (pid,) in model.Session.query(model.Package.id).filter(model.Package.name.in_(template_names))]
+        search.rebuild(package_ids=ids, defer_commit=True, quiet=True)
+    finally:
+        search_index.make_connection = real_connection
+    if len(captured) < TEMPLATES:
+        raise RuntimeError(f"only {len(captured)} of the {TEMPLATES} templates could be indexed")
+    site_id = tk.config.get("ckan.site_id")
+    connection = real_connection()
+    indexed = {d["name"] for d in connection.search("*:*", fq=[f'+site_id:"{site_id}"', f"+name:{PREFIX}*"],
+                                                    fl="name", rows=10_000_000).docs}
+    missing = [i for i in indexes if i >= TEMPLATES and f"{PREFIX}{i:06d}" not in indexed]
     for start in range(0, len(missing), 1000):
-        batch = [_clone_document(templates[i % TEMPLATES], i, site_id) for i in missing[start:start + 1000]]
-        requests.post(f"{solr}/update", json=batch, timeout=300).raise_for_status()
-    requests.get(f"{solr}/update", params={"commit": "true"}, timeout=600).raise_for_status()
-    return len(missing)
+        batch = [_clone_document(captured[f"{PREFIX}{i % TEMPLATES:06d}"], i, site_id)
+                 for i in missing[start:start + 1000]]
+        connection.add(docs=batch, commit=False)
+        print(f"[{os.getpid()}] cloned {min(start + 1000, len(missing))}/{len(missing)} documents", flush=True)
+    connection.commit(waitSearcher=True)
+
+
+def clone_index(config: str, total: int, workers: int = WORKERS) -> None:
+    """Copies of the templates' Solr documents for every dataset the config's core lacks."""
+    _run_workers(config, range(total), "clone", workers)
 
 
 def load(total: int, workers: int = WORKERS) -> dict[str, Any]:
@@ -356,13 +372,13 @@ def load(total: int, workers: int = WORKERS) -> dict[str, Any]:
         _sql("ckan_bench", _clone_sql(have, total))
     timings["clone_rows_s"] = round(time.monotonic() - t0, 1)
     t0 = time.monotonic()
-    timings["clone_documents_scn"] = clone_index("scn", total)
+    clone_index("scn", total, workers)
     timings["clone_index_scn_s"] = round(time.monotonic() - t0, 1)
     if count("ckan_stock") != count("ckan_bench"):
         timings["copy_stock_s"] = round(copy_to_stock(), 1)
     t0 = time.monotonic()
     _run_workers("stock", templates, "index", workers)
-    timings["clone_documents_stock"] = clone_index("stock", total)
+    clone_index("stock", total, workers)
     timings["index_stock_s"] = round(time.monotonic() - t0, 1)
     timings["datasets"] = {"scn": count("ckan_bench"), "stock": count("ckan_stock")}
     return timings
