@@ -18,6 +18,7 @@ mkdir -p "$(dirname "$ini")"
 
 # CKAN's core catalogs for nb_NO and nn (CKAN has no Nynorsk), where ckan.i18n_directory points.
 core_i18n_inputs=$(hash_files "$ROOT/scripts/i18n_core.py" \
+  "$ROOT/ckanext-scn/ckanext/scn/i18n/translations/ckan-core.nb.yaml" \
   "$ROOT/ckanext-scn/ckanext/scn/i18n/translations/ckan-core.nn.yaml" \
   "$("$VENV/bin/python" -c 'import ckan, os; print(os.path.join(os.path.dirname(ckan.__file__), "i18n/nb_NO/LC_MESSAGES/ckan.po"))')")
 if [ ! -f "$VAR/i18n/nn/LC_MESSAGES/ckan.mo" ] || ! stamp_ok i18n-core "$core_i18n_inputs"; then

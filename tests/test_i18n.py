@@ -62,19 +62,31 @@ def test_nynorsk_is_offered_with_ckan_pages_in_nynorsk(app):
 
 
 
-def _core_nynorsk_table():
+def _core_table(language: str):
     from pathlib import Path
 
     import yaml
 
     path = (Path(__file__).resolve().parent.parent / "ckanext-scn" / "ckanext" / "scn" / "i18n"
-            / "translations" / "ckan-core.nn.yaml")
+            / "translations" / f"ckan-core.{language}.yaml")
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
-def test_core_nynorsk_table_keys_exist_in_ckan():
-    """Every key of ckan-core.nn.yaml is a msgid of CKAN's ckan.pot (i18n_core.py would add an
-    unknown key silently, and it would never be shown); plural keys match CKAN's plural pair."""
+@pytest.mark.parametrize("prefix, expected", [
+    ("", ["Gå til hovedinnholdet", "Søk i datasett …"]),
+    ("/nn", ["Hopp til hovudinnhaldet", "Søk i datasett …"]),
+])
+def test_ckan_strings_without_bokmal_in_ckan_are_translated(app, prefix, expected):
+    body = app.get(f"{prefix}/dataset/").body
+    for text in expected:
+        assert text in body
+    assert "Skip to main content" not in body and "Search Datasets..." not in body
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_core_table_keys_exist_in_ckan(language):
+    """Every key of ckan-core.<language>.yaml is a msgid of CKAN's ckan.pot (i18n_core.py would
+    add an unknown key silently, and it would never be shown); plural keys match CKAN's pair."""
     from pathlib import Path
 
     import ckan
@@ -83,7 +95,7 @@ def test_core_nynorsk_table_keys_exist_in_ckan():
     with open(Path(ckan.__file__).parent / "i18n" / "ckan.pot", "rb") as f:
         pot = {m.id if isinstance(m.id, str) else m.id[0]: m.id for m in read_po(f) if m.id}
     unknown = []
-    for msgid, text in _core_nynorsk_table().items():
+    for msgid, text in _core_table(language).items():
         if "|" in msgid:
             singular, plural = msgid.split("|")
             if pot.get(singular) != (singular, plural) or len(text.split("|")) != 2:
@@ -93,11 +105,12 @@ def test_core_nynorsk_table_keys_exist_in_ckan():
     assert unknown == []
 
 
-def test_core_nynorsk_table_keeps_placeholders():
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_core_table_keeps_placeholders(language):
     import re
 
     placeholders = re.compile(r"\{[^}]*\}|%\(\w+\)[sd]|%[srd]")
-    wrong = [msgid for msgid, text in _core_nynorsk_table().items()
+    wrong = [msgid for msgid, text in _core_table(language).items()
              for source, target in zip(msgid.split("|"), text.split("|"))
              if sorted(placeholders.findall(source)) != sorted(placeholders.findall(target))]
     assert wrong == []
