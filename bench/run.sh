@@ -13,7 +13,7 @@ parts="${BENCH_PARTS:-harvest search throughput}"
 scripts/services.sh start postgres redis solr   # no-op for what already runs
 scripts/init.sh bench
 scripts/init.sh stock
-rm -f var/bench/parts/*.json
+for part in $parts; do rm -f "var/bench/parts/$part.json"; done   # parts not run keep their last results
 
 started=$(date +%s)
 for part in $parts; do
