@@ -6,7 +6,9 @@ every other test run.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -100,3 +102,29 @@ def wait_until(condition, seconds: float, interval: float = 0.5, what: str = "co
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {seconds} s waiting for {what}")
         time.sleep(interval)
+
+
+@contextlib.contextmanager
+def serving(stack: Stack, workers: int = 3) -> Iterator[str]:
+    """CKAN under gunicorn on the stack's ini and port, as production serves it; yields the base URL."""
+    log = stack.log_dir / "resilience-gunicorn.log"
+    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--chdir", str(ROOT / "config"),
+               "--bind", f"127.0.0.1:{stack.ckan_port}", "--workers", str(workers), "--timeout", "60",
+               "--error-logfile", str(log), "--capture-output", "wsgi:application"]
+    server = subprocess.Popen(command, env={**os.environ, "CKAN_INI": str(stack.ini)},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{stack.ckan_port}"
+    try:
+        def up() -> bool:
+            assert server.poll() is None, f"gunicorn exited; see {log}"
+            with contextlib.suppress(requests.RequestException):
+                return requests.get(f"{base}/api/3/action/status_show", timeout=5).ok
+            return False
+        wait_until(up, 120, what=f"gunicorn on {base}")
+        yield base
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()

@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.scn import featured, search
+from ckanext.scn import index_guard  # noqa: F401 - registers its session hooks
 
 
 @tk.blanket.actions

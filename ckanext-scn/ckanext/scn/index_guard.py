@@ -1,0 +1,47 @@
+"""Solr and PostgreSQL stay in step when a commit fails after indexing.
+
+CKAN indexes new and changed datasets in the session's ``before_commit``, so when PostgreSQL
+then fails the commit (restarted, connection lost) Solr keeps a dataset the database never got:
+it is found by search and its page is a 404. The datasets a failed commit would have created are
+taken out of Solr again when the session rolls back. Importing this module registers the hooks.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import event
+
+from ckan import model
+from ckan.lib import search  # not in the toolkit: the package index itself
+from ckan.model import meta
+
+log = logging.getLogger(__name__)
+PENDING = "scn_indexed_new_packages"
+
+
+# Registered after CKAN's own before_commit listener, so it runs once CKAN has indexed.
+@event.listens_for(meta.Session, "before_commit")
+def remember_indexed_new_packages(session: Any) -> None:
+    cache = getattr(session, "_object_cache", None) or {}
+    new_ids = {obj.id for obj in cache.get("new", ()) if isinstance(obj, model.Package)}
+    if new_ids:
+        session.info.setdefault(PENDING, set()).update(new_ids)
+
+
+@event.listens_for(meta.Session, "after_commit")
+def forget_committed(session: Any) -> None:
+    session.info.pop(PENDING, None)
+
+
+@event.listens_for(meta.Session, "after_soft_rollback")
+def unindex_uncommitted(session: Any, previous_transaction: Any) -> None:
+    package_ids = session.info.pop(PENDING, None)
+    if not package_ids:
+        return
+    index = search.index_for(model.Package)
+    for package_id in package_ids:
+        try:
+            index.remove_dict({"id": package_id})
+        except Exception:  # noqa: BLE001 - Solr may be down too; `ckan search-index rebuild` repairs
+            log.exception("Could not remove uncommitted dataset %s from the search index", package_id)
