@@ -102,26 +102,49 @@ def bounded(max_seconds: float = MAX_SECONDS, max_rss_growth_mb: float = MAX_RSS
 
 # ---- what is stored -----------------------------------------------------------------------------
 
-def stored_checksum() -> str:
-    """sha256 over package_show of every dataset in the database (any state, private included)
-    and every current harvest object (its record, dataset and extras): what a hostile input
-    must not change."""
+def stored_state() -> dict[str, str]:
+    """package_show of every dataset in the database (any state, private included) and every
+    current harvest object (its record, dataset and extras), each as canonical JSON, by id: what
+    a hostile input must not change. Harvest sources are left out: they show their last job,
+    which a hostile harvest is."""
     import ckan.plugins.toolkit as tk
     from ckan import model
     from ckanext.harvest.model import HarvestObject
 
     model.Session.remove()
-    digest = hashlib.sha256()
-    for (package_id,) in model.Session.query(model.Package.id).order_by(model.Package.id):
+    state = {}
+    datasets = model.Session.query(model.Package.id).filter(model.Package.type != "harvest")
+    for (package_id,) in datasets:
         shown = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": package_id})
-        digest.update(json.dumps(shown, sort_keys=True, default=str).encode())
-    objects = model.Session.query(HarvestObject).filter(HarvestObject.current == True)  # noqa: E712 - SQL
-    for obj in objects.order_by(HarvestObject.guid, HarvestObject.id):
+        state[f"dataset {package_id}"] = json.dumps(shown, sort_keys=True, default=str)
+    for obj in model.Session.query(HarvestObject).filter(HarvestObject.current == True):  # noqa: E712 - SQL
         extras = sorted((e.key, e.value) for e in obj.extras)
-        digest.update(json.dumps([obj.id, obj.guid, obj.package_id, obj.content, extras],
-                                 default=str).encode())
+        # Not its id (an unchanged record's newest object becomes the current one), nor the name
+        # hint a harvester puts in a parsed record (the dataset's name is in package_show).
+        state[f"harvest object {obj.harvest_source_id} {obj.guid}"] = json.dumps(
+            [obj.package_id, _without_name_hint(obj.content), extras], default=str)
     model.Session.remove()
-    return digest.hexdigest()
+    return state
+
+
+def _without_name_hint(content: str | None) -> str | None:
+    try:
+        record = json.loads(content or "")
+    except ValueError:
+        return content  # XML (scn_csw)
+    if isinstance(record, dict):
+        record.pop("name", None)
+    return json.dumps(record, sort_keys=True)
+
+
+def stored_checksum() -> str:
+    """sha256 over stored_state()."""
+    return hashlib.sha256(json.dumps(stored_state(), sort_keys=True).encode()).hexdigest()
+
+
+def changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """What differs between two stored states, for an assertion message."""
+    return sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
 
 
 def all_stored_text() -> str:

@@ -235,7 +235,14 @@ def ckan_dataset(remote: dict[str, Any], portal_url: str, language: str = "nb") 
     contacts = _contacts(remote, warnings)
     if contacts:
         dataset["contact"] = contacts
-    resources = [r for r in (_resource(r) for r in remote.get("resources") or []) if r]
+    resources = []
+    for remote_resource in remote.get("resources") or []:
+        address = mapping.text(remote_resource.get("url"))
+        if address and not mapping.resource_url(address):
+            warnings.append(f"the resource address {address[:80]!r} is not a web address; left out")
+        resource = _resource(remote_resource)
+        if resource:
+            resources.append(resource)
     if resources:
         dataset["resources"] = resources
     extras = {e.get("key"): e.get("value") for e in remote.get("extras") or []}
@@ -251,9 +258,9 @@ def ckan_dataset(remote: dict[str, Any], portal_url: str, language: str = "nb") 
     if landing_page:
         dataset["url"] = landing_page
     dataset["identifier"] = remote["id"].strip()
-    dates = [{"key": key, "value": remote[field]} for key, field in (("issued", "metadata_created"),
-                                                                     ("modified", "metadata_modified"))
-             if mapping.text(remote.get(field))]
+    dates = [{"key": key, "value": remote[field].strip()} for key, field in (("issued", "metadata_created"),
+                                                                             ("modified", "metadata_modified"))
+             if mapping.date(remote.get(field))]
     if dates:
         dataset["extras"] = dates
     return dataset, warnings
@@ -291,7 +298,7 @@ def _contacts(remote: dict[str, Any], warnings: list[str]) -> list[dict[str, str
 
 def _resource(remote: dict[str, Any]) -> dict[str, Any] | None:
     url = mapping.text(remote.get("url"))
-    if not url:
+    if not url or not mapping.resource_url(url):
         return None
     resource = {"url": url}
     for key in ("name", "description"):

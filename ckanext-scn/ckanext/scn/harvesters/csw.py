@@ -24,6 +24,7 @@ Source config (JSON): ``cql`` (a CQL_TEXT constraint, e.g. ``"OrganisationName l
 """
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import re
@@ -82,7 +83,6 @@ _FREQUENCIES = {
 _ROLE_ORDER = ("publisher", "owner", "custodian", "pointOfContact", "distributor")
 _NO_LIMITATIONS = "LimitationsOnPublicAccess/noLimitations"
 _EMAIL_PATH = "gmd:contactInfo/gmd:CI_Contact/gmd:address/gmd:CI_Address/gmd:electronicMailAddress/gco:CharacterString"
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
 
 
 class SCNCSWHarvester(OwnSingleton, CSWHarvester):
@@ -241,8 +241,21 @@ def getrecords_url(source_url: str, start: int, max_records: int, cql: str | Non
 
 def parse_xml(content: bytes, where: str) -> Any:
     """Parse XML that passed the declaration check, without entities, DTDs or network access."""
-    safety.refuse_xml_declarations(content, where)
+    safety.refuse_xml_declarations(_as_utf8(content), where)
     return etree.fromstring(content, _PARSER)
+
+
+_WIDE_ENCODINGS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+                   (codecs.BOM_UTF16_BE, "utf-16"), (b"<\0?\0", "utf-16-le"), (b"\0<\0?", "utf-16-be"))
+
+
+def _as_utf8(content: bytes) -> bytes:
+    """XML in UTF-16 or UTF-32 as UTF-8, for the declaration check: it looks for ASCII bytes, and
+    lxml reads the wide encodings too."""
+    for start, encoding in _WIDE_ENCODINGS:
+        if content.startswith(start):
+            return content.decode(encoding, errors="replace").encode("utf-8")
+    return content
 
 
 # ---- ISO 19139 -> SCN ---------------------------------------------------------------------------
@@ -379,7 +392,7 @@ def _dates(values: dict[str, Any], dataset: dict[str, Any]) -> None:
     reads them as dct:issued and dct:modified), the temporal extent as ``temporal_coverage``."""
     dates: dict[str, list[str]] = {}
     for date in values["dataset-reference-date"]:
-        if _DATE.match((date.get("value") or "").strip()):
+        if mapping.date(date.get("value")):
             dates.setdefault(date.get("type"), []).append(date["value"].strip())
     issued = next(iter(dates.get("publication") or dates.get("creation") or []), None)
     modified = max(dates.get("revision") or [""]) or None
@@ -388,7 +401,7 @@ def _dates(values: dict[str, Any], dataset: dict[str, Any]) -> None:
         dataset["extras"] = extras
     period = {key: value.strip() for key, value in (("start", next(iter(values["temporal-extent-begin"]), None)),
                                                    ("end", next(iter(values["temporal-extent-end"]), None)))
-              if isinstance(value, str) and _DATE.match(value.strip())}
+              if mapping.date(value)}
     if period:
         dataset["temporal_coverage"] = [period]
 
@@ -409,7 +422,7 @@ def _resources(values: dict[str, Any]) -> list[dict[str, str]]:
     formats = [f.get("name") for f in values["data-format"] if mapping.text(f.get("name"))]
     resources, seen = [], set()
     for locator in values["resource-locator"]:
-        url = mapping.text(locator.get("url"))
+        url = mapping.resource_url(locator.get("url"))
         if not url or url in seen:
             continue
         seen.add(url)

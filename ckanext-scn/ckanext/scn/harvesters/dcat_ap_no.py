@@ -35,6 +35,7 @@ from ckanext.harvest.model import HarvestObject, HarvestObjectError
 from ckanext.scn import config
 from ckanext.scn.harvesters.singleton import OwnSingleton
 from ckanext.scn.harvesters import organizations, safety
+from ckanext.scn.harvesters import jsonld
 from ckanext.scn.harvesters.mode import harvest_mode
 from ckanext.scn.profiles.parser import DCATAPNOParser
 
@@ -83,8 +84,11 @@ class DCATAPNOHarvester(OwnSingleton, DCATRDFHarvester):
             rdf_format = content_type or _RDF_TYPES.get(download.content_type or "")
             if rdf_format in (None, "xml") or download.content.lstrip()[:1] == b"<":
                 safety.refuse_xml_declarations(download.content, url)
-            return download.content.decode("utf-8"), rdf_format or _guess_format(download.content)
-        except safety.UnsafeSource as e:
+            rdf_format = rdf_format or _guess_format(download.content)
+            if rdf_format == "json-ld":
+                jsonld.check(download.content)
+            return download.content.decode("utf-8"), rdf_format
+        except (safety.UnsafeSource, jsonld.RefusedJSONLD) as e:
             self._save_gather_error(f"Refused {url}: {e}", harvest_job)
         except requests.HTTPError as e:
             self._save_gather_error(f"Could not get {url}: the server answered {e.response.status_code}", harvest_job)
@@ -121,6 +125,21 @@ class DCATAPNOHarvester(OwnSingleton, DCATRDFHarvester):
         if errors:
             parser.stop_paging = True
         return parser, errors
+
+    def gather_stage(self, harvest_job: Any):
+        """ckanext-dcat's gather, which lets some parser errors through (rdflib's JSON-LD and
+        N3 parsers raise more than it catches): any of them ends the gather with an error
+        that says so, not the job's process."""
+        if not self._is_ours(harvest_job):
+            return super().gather_stage(harvest_job)
+        try:
+            return super().gather_stage(harvest_job)
+        except Exception as e:  # noqa: BLE001 - a source's document must not stop the process
+            log.exception("Gathering %s", harvest_job.source.url)
+            model.Session.rollback()
+            self._save_gather_error(f"Could not read {harvest_job.source.url}: {e.__class__.__name__}: "
+                                    f"{str(e)[:300]}", harvest_job)
+            return None
 
     # ---- gather: withdrawals --------------------------------------------------------------------
 

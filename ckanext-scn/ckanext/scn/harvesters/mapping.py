@@ -10,6 +10,7 @@ source at once unless the source config says ``"force_withdraw": true``.
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import logging
@@ -85,6 +86,30 @@ def geometry(value: Any) -> str | None:
 def web_url(value: Any) -> str | None:
     value = text(value)
     return value if value and validators._is_url(value) else None
+
+
+def resource_url(value: Any) -> str | None:
+    """The address if the schema would accept it for a resource (web or FTP)."""
+    value = text(value)
+    return value if value and validators.is_resource_url(value) else None
+
+
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
+
+
+def date(value: Any) -> str | None:
+    """An ISO 8601 year, month, day or date-time that exists in the calendar (not 2024-02-30,
+    not 25:61), else None."""
+    value = text(value)
+    if not value or not _DATE.match(value):
+        return None
+    try:
+        validators.scn_calendar_date(value)
+        if len(value) > 10:
+            datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (tk.Invalid, ValueError):
+        return None
+    return value
 
 
 def bbox_geometry(west: Any, south: Any, east: Any, north: Any) -> str | None:

@@ -34,7 +34,7 @@ __all__ = [
     "scn_temporal_end", "scn_license_id", "scn_dataset_references", "scn_optional_boolean",
     "scn_offer_amount", "scn_currency", "scn_required_for_models", "scn_municipality_code",
     "scn_publisher_uri", "scn_dataset_checks", "scn_list_output", "scn_required", "scn_missing_properties",
-    "scn_storable_text", "scn_calendar_date",
+    "scn_storable_text", "scn_calendar_date", "scn_resource_url",
 ]
 
 _ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
@@ -182,6 +182,26 @@ def scn_url(value: Any) -> Any:
     if not isinstance(value, str) or not _is_url(value.strip()):
         raise tk.Invalid(tk._("Not a web address: give a full URL starting with https:// or http://"))
     return value.strip()
+
+
+_RESOURCE_URL_SCHEMES = ("http", "https", "ftp", "ftps", "sftp")
+
+
+def is_resource_url(text: str) -> bool:
+    """A web or FTP URL; anything else (``javascript:``, ``data:``, ``file:``) would become a
+    link on the resource page."""
+    parts = urlsplit(text)
+    return (len(text) <= MAX_URL_LENGTH and not any(c.isspace() for c in text)
+            and parts.scheme in _RESOURCE_URL_SCHEMES and bool(parts.netloc))
+
+
+def scn_resource_url(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
+    """A resource's address: a web or FTP URL, or the file name of an upload."""
+    value = data.get(key)
+    if _empty(value) or data.get(key[:-1] + ("url_type",)) == "upload":
+        return
+    if not isinstance(value, str) or not is_resource_url(value.strip()):
+        errors[key].append(tk._("Not a web address: give a full URL starting with https:// or http://"))
 
 
 def _is_url(text: str) -> bool:
