@@ -22,7 +22,7 @@ from tests.schema import factories
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 CKAN = str(ROOT / ".venv" / "bin" / "ckan")
-CATALOG_SIZE = 150
+CATALOG_SIZE = 100
 REQUEST_TIMEOUT = 30.0
 
 
@@ -294,3 +294,34 @@ def test_redis_stopped_while_a_job_is_queued(stack, services_back, site, org, as
                 worker.wait(20)
             except subprocess.TimeoutExpired:
                 worker.kill()
+
+
+def test_a_commit_that_fails_after_indexing_leaves_nothing_in_solr(stack, org, as_sysadmin):
+    """The race the restart above can hit: CKAN has indexed the new dataset (before the commit)
+    when PostgreSQL drops the connection, so the COMMIT fails. Here PostgreSQL terminates the
+    session's backend at exactly that moment (pg_terminate_backend, a real disconnect)."""
+    import sqlalchemy as sa
+    from sqlalchemy import event
+
+    from ckan import model
+    from ckan.model import meta
+
+    killer = stack.engine()
+
+    def disconnect(session: Any) -> None:  # registered after CKAN's indexing and index_guard's hook
+        pid = session.connection().execute(sa.text("SELECT pg_backend_pid()")).scalar()
+        with killer.connect() as connection:
+            connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+    event.listen(meta.Session, "before_commit", disconnect)
+    try:
+        with pytest.raises(sa.exc.OperationalError):
+            call_action("package_create", context=dict(as_sysadmin),
+                        **factories.dataset(name="forsvunnet", owner_org=org["id"]))
+    finally:
+        event.remove(meta.Session, "before_commit", disconnect)
+        model.Session.remove()
+        killer.dispose()
+
+    assert not stack.sql("SELECT 1 FROM package WHERE name = 'forsvunnet'")
+    assert "forsvunnet" not in stack.solr_package_names()

@@ -19,7 +19,7 @@ from tests.schema import factories
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
-DATASETS = 200
+DATASETS = 120
 CLIENTS = 32
 SECONDS = 60.0
 WORKERS = int(os.environ.get("SCN_LOAD_WORKERS", "4"))

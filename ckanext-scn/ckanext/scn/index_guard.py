@@ -3,7 +3,7 @@
 CKAN indexes new and changed datasets in the session's ``before_commit``, so when PostgreSQL
 then fails the commit (restarted, connection lost) Solr keeps a dataset the database never got:
 it is found by search and its page is a 404. The datasets a failed commit would have created are
-taken out of Solr again when the session rolls back. Importing this module registers the hooks.
+taken out of Solr again when its transaction ends without a commit. Importing this module registers the hooks.
 """
 from __future__ import annotations
 
@@ -34,8 +34,12 @@ def forget_committed(session: Any) -> None:
     session.info.pop(PENDING, None)
 
 
-@event.listens_for(meta.Session, "after_soft_rollback")
-def unindex_uncommitted(session: Any, previous_transaction: Any) -> None:
+# Not after_rollback: a COMMIT that fails on the wire leaves the transaction as it was, and it
+# ends only when the request's session is removed.
+@event.listens_for(meta.Session, "after_transaction_end")
+def unindex_uncommitted(session: Any, transaction: Any) -> None:
+    if transaction.parent is not None:
+        return
     package_ids = session.info.pop(PENDING, None)
     if not package_ids:
         return
