@@ -201,6 +201,10 @@ def _sql(database: str, statement: str) -> str:
                            "-tAc", statement], check=True, capture_output=True, text=True).stdout.strip()
 
 
+def _database_exists(database: str) -> bool:
+    return _sql("postgres", f"SELECT count(*) FROM pg_database WHERE datname = '{database}'") == "1"
+
+
 def count(database: str) -> int:
     return int(_sql(database, f"SELECT count(*) FROM package WHERE name LIKE '{PREFIX}%' AND state = 'active'"))
 
@@ -219,13 +223,20 @@ def _ensure_organizations() -> None:
                     str(DEMO)], check=True, cwd=ROOT)
 
 
-def copy_to_stock() -> float:
-    """Re-create ckan_stock from ckan_bench (nobody may be connected to either)."""
+def copy_to_stock(attempts: int = 5) -> float:
+    """Re-create ckan_stock from ckan_bench. PostgreSQL refuses while anyone is connected to
+    ckan_bench, so connections are ended and the copy retried (a server or script may reconnect)."""
     t0 = time.monotonic()
-    for db in ("ckan_stock", "ckan_bench"):
-        _sql("postgres", f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}'")
-    _sql("postgres", "DROP DATABASE IF EXISTS ckan_stock")
-    _sql("postgres", "CREATE DATABASE ckan_stock TEMPLATE ckan_bench OWNER ckan")
+    _sql("postgres", "DROP DATABASE IF EXISTS ckan_stock WITH (FORCE)")
+    for attempt in range(1, attempts + 1):
+        _sql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'ckan_bench'")
+        try:
+            _sql("postgres", "CREATE DATABASE ckan_stock TEMPLATE ckan_bench OWNER ckan")
+            break
+        except subprocess.CalledProcessError as error:
+            if attempt == attempts:
+                raise RuntimeError(f"copying ckan_bench to ckan_stock failed: {error.stderr}") from error
+            time.sleep(2)
     return time.monotonic() - t0
 
 
@@ -374,7 +385,7 @@ def load(total: int, workers: int = WORKERS) -> dict[str, Any]:
     t0 = time.monotonic()
     clone_index("scn", total, workers)
     timings["clone_index_scn_s"] = round(time.monotonic() - t0, 1)
-    if count("ckan_stock") != count("ckan_bench"):
+    if not _database_exists("ckan_stock") or count("ckan_stock") != count("ckan_bench"):
         timings["copy_stock_s"] = round(copy_to_stock(), 1)
     t0 = time.monotonic()
     _run_workers("stock", templates, "index", workers)
