@@ -15,6 +15,7 @@ Source config (JSON): ``rdf_format``, ``create_organizations`` (bool), ``force_w
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import logging
@@ -34,7 +35,7 @@ from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
 from ckanext.scn import config
 from ckanext.scn.harvesters.singleton import OwnSingleton
-from ckanext.scn.harvesters import organizations, safety
+from ckanext.scn.harvesters import indexing, organizations, safety
 from ckanext.scn.harvesters import jsonld
 from ckanext.scn.harvesters.mode import harvest_mode
 from ckanext.scn.profiles.parser import DCATAPNOParser
@@ -129,17 +130,64 @@ class DCATAPNOHarvester(OwnSingleton, DCATRDFHarvester):
     def gather_stage(self, harvest_job: Any):
         """ckanext-dcat's gather, which lets some parser errors through (rdflib's JSON-LD and
         N3 parsers raise more than it catches): any of them ends the gather with an error
-        that says so, not the job's process."""
+        that says so, not the job's process. Records unchanged since the last harvest are
+        settled here and not queued (_settle_unchanged)."""
         if not self._is_ours(harvest_job):
             return super().gather_stage(harvest_job)
         try:
-            return super().gather_stage(harvest_job)
+            object_ids = super().gather_stage(harvest_job)
         except Exception as e:  # noqa: BLE001 - a source's document must not stop the process
             log.exception("Gathering %s", harvest_job.source.url)
             model.Session.rollback()
             self._save_gather_error(f"Could not read {harvest_job.source.url}: {e.__class__.__name__}: "
                                     f"{str(e)[:300]}", harvest_job)
             return None
+        if not isinstance(object_ids, list) or not object_ids:
+            return object_ids
+        return self._settle_unchanged(harvest_job, object_ids)
+
+    # ---- gather: unchanged records --------------------------------------------------------------
+
+    def _settle_unchanged(self, harvest_job: Any, object_ids: list[str]) -> list[str]:
+        """Records the same as now imported are settled here, in one transaction, and not queued:
+        the object becomes current and 'not modified' as the import stage would have made it. A
+        re-harvest of an unchanged catalog then costs its download and parse, not a queue message,
+        five commits and a lookup per record."""
+        previous: dict[str, tuple[str, str, str]] = {}  # guid -> (content hash, object id, package id)
+        rows = model.Session.query(HarvestObject.guid, HarvestObject.id, HarvestObject.package_id,
+                                   HarvestObject.content).filter(
+            HarvestObject.current == True,  # noqa: E712 - SQL
+            HarvestObject.harvest_source_id == harvest_job.source_id,
+            HarvestObject.package_id != None,  # noqa: E711 - SQL
+            HarvestObject.content != None,  # noqa: E711 - SQL
+        ).yield_per(500)
+        for guid, object_id, package_id, content in rows:
+            previous[guid] = (_content_hash(content), object_id, package_id)
+        if not previous:
+            return object_ids
+        active = {row.id for row in model.Session.query(model.Package.id).filter(
+            model.Package.id.in_({p for _, _, p in previous.values()}), model.Package.state == "active")}
+        now = datetime.datetime.utcnow()
+        settled, retired = [], []
+        rows = model.Session.query(HarvestObject.id, HarvestObject.guid, HarvestObject.content).filter(
+            HarvestObject.harvest_job_id == harvest_job.id, HarvestObject.content != None,  # noqa: E711 - SQL
+        ).yield_per(500)
+        for object_id, guid, content in rows:
+            before = previous.get(guid)
+            if before is None or before[2] not in active or before[0] != _content_hash(content):
+                continue
+            retired.append({"id": before[1], "current": False})
+            settled.append({"id": object_id, "current": True, "package_id": before[2], "state": "COMPLETE",
+                            "report_status": "not modified", "fetch_started": now, "fetch_finished": now,
+                            "import_started": now, "import_finished": now})
+        if not settled:
+            return object_ids
+        model.Session.bulk_update_mappings(HarvestObject, retired)
+        model.Session.bulk_update_mappings(HarvestObject, settled)
+        model.Session.commit()
+        done = {row["id"] for row in settled}
+        log.info("%s of %s records unchanged since the last harvest; not queued", len(done), len(object_ids))
+        return [object_id for object_id in object_ids if object_id not in done]
 
     # ---- gather: withdrawals --------------------------------------------------------------------
 
@@ -185,13 +233,16 @@ class DCATAPNOHarvester(OwnSingleton, DCATRDFHarvester):
     def import_stage(self, harvest_object: Any):
         if not self._is_ours(harvest_object):
             return super().import_stage(harvest_object)
-        if self._unchanged(harvest_object):
-            return "unchanged"
-        with harvest_mode():
-            try:
-                return super().import_stage(harvest_object)
-            except SOLR_ERRORS as error:
-                return self._index_unavailable(harvest_object, error)
+        try:
+            if self._unchanged(harvest_object):
+                return "unchanged"
+            with harvest_mode(), indexing.deferred_commits():
+                try:
+                    return super().import_stage(harvest_object)
+                except SOLR_ERRORS as error:
+                    return self._index_unavailable(harvest_object, error)
+        finally:
+            indexing.commit_if_due(harvest_object)
 
     def _save_object_error(self, message: str, obj: Any, stage: str = "Fetch", line: int | None = None) -> None:
         """An import that fails writes nothing but its error. ckanext-dcat records the error on

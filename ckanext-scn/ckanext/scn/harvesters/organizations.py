@@ -14,18 +14,21 @@ log = logging.getLogger(__name__)
 
 
 def find_by_orgnr(orgnr: str) -> dict[str, Any] | None:
-    # Organizations are few (hundreds at most) and orgnr is a scheming extra, not a column; the
-    # list comes in pages of ckan.group_and_organization_list_all_fields_max.
-    offset = 0
-    while True:
-        page = tk.get_action("organization_list")(
-            {"ignore_auth": True}, {"all_fields": True, "include_extras": True, "offset": offset, "limit": 25})
-        for org in page:
-            if org.get("orgnr") == orgnr:
-                return org
-        if len(page) < 25:
-            return None
-        offset += len(page)
+    """The active organization with this orgnr (its id and name), or None.
+
+    orgnr is a scheming field, stored as a group extra: one query on group_extra, not the
+    organization list with all fields (that dictized every organization, with a Solr count
+    each, for every harvested record: a fifth of a first harvest's time)."""
+    row = (
+        model.Session.query(model.Group.id, model.Group.name)
+        .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
+        .filter(model.GroupExtra.key == "orgnr", model.GroupExtra.value == orgnr,
+                model.GroupExtra.state == "active", model.Group.state == "active",
+                model.Group.is_organization == True)  # noqa: E712 - SQL
+        .order_by(model.Group.created)
+        .first()
+    )
+    return {"id": row.id, "name": row.name} if row else None
 
 
 def for_publisher(publisher: dict[str, Any], source: Any, create: bool = False) -> str | None:
