@@ -49,6 +49,18 @@ def org(as_sysadmin: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
+def user_and_org(clean_db, clean_index) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A sysadmin with an API token (``user["token"]``) and Oslo kommune, for HTTP API tests."""
+    from ckan.tests import factories as ckan_factories
+    from ckan.tests.helpers import call_action
+    from tests.schema import factories
+
+    user = ckan_factories.SysadminWithToken()
+    org = call_action("organization_create", context={"user": user["name"]}, **factories.OSLO_KOMMUNE)
+    return user, org
+
+
+@pytest.fixture
 def create(org: dict[str, Any], as_sysadmin: dict[str, Any]) -> Callable[..., dict[str, Any]]:
     """Create a dataset of ORG from a schema factory (default: a valid SCN dataset), with OVERRIDES."""
     from ckan.tests.helpers import call_action

@@ -3,19 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from ckan.tests import factories as ckan_factories
-from ckan.tests.helpers import call_action
-
 from tests.schema import factories
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
-
-
-@pytest.fixture
-def user_and_org(clean_db, clean_index):
-    user = ckan_factories.SysadminWithToken()
-    org = call_action("organization_create", context={"user": user["name"]}, **factories.OSLO_KOMMUNE)
-    return user, org
 
 
 def bad_offer(org):

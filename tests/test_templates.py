@@ -191,31 +191,15 @@ class TestDatasetForm:
         assert "No price offers means the data is free" in page.text
 
     def test_posting_the_form_creates_the_dataset(self, app, org, sysadmin):
-        response = app.post("/dataset/new", headers=sysadmin, follow_redirects=False, data={
-            "name": "fra-skjema",
-            "title_translated-nb": "Fra skjemaet",
-            "title_translated-nn": "",
-            "title_translated-en": "From the form",
-            "notes_translated-nb": "Laget i nettskjemaet.",
-            "notes_translated-nn": "",
-            "notes_translated-en": "",
-            "tags_translated-nb": "parkering, sanntid",
-            "tags_translated-en": "",
-            "owner_org": org["id"],
-            "theme": [TRAN, factories.ENVI],
-            "access_rights": PUBLIC,
-            "license_id": "NLOD-2.0",
-            "spatial_coverage-0-uri": OSLO_URI,
-            "contact-0-name": "Datateamet",
-            "contact-0-email": "data@example.no",
-            "pricing-0-price_model": "subscription",
-            "pricing-0-amount": "1 200",
-            "pricing-0-currency": "NOK",
-            "pricing-0-vat_included": "false",
-            "pricing-0-billing_period": "month",
-            "_ckan_phase": "1",
-            "save": "",
-        })
+        response = app.post("/dataset/new", headers=sysadmin, follow_redirects=False, data=factories.dataset_form(
+            org["id"], **{
+                "title_translated-en": "From the form",
+                "pricing-0-price_model": "subscription",
+                "pricing-0-amount": "1 200",
+                "pricing-0-currency": "NOK",
+                "pricing-0-vat_included": "false",
+                "pricing-0-billing_period": "month",
+            }))
 
         assert response.status_code == 302, response.body[:3000]
         dataset = call_action("package_show", id="fra-skjema")

@@ -82,3 +82,31 @@ def data_service(**overrides: Any) -> dict[str, Any]:
     }
     data.update(copy.deepcopy(overrides))
     return data
+
+
+def _oslo_uri() -> str:
+    from ckanext.scn import vocabularies
+
+    return vocabularies.get("municipality").by_code(OSLO).uri
+
+
+def dataset_form(owner_org: str, **fields: Any) -> dict[str, Any]:
+    """The fields of the new-dataset web form as a browser posts them (first stage), filled in
+    for Oslo kommune; FIELDS add offers (``pricing-0-amount``…) or replace any value."""
+    form: dict[str, Any] = {
+        "name": "fra-skjema",
+        "title_translated-nb": "Fra skjemaet", "title_translated-nn": "", "title_translated-en": "",
+        "notes_translated-nb": "Laget i nettskjemaet.", "notes_translated-nn": "", "notes_translated-en": "",
+        "tags_translated-nb": "parkering, sanntid", "tags_translated-nn": "", "tags_translated-en": "",
+        "owner_org": owner_org,
+        "theme": [TRAN, ENVI],
+        "access_rights": PUBLIC,
+        "license_id": "NLOD-2.0",
+        "spatial_coverage-0-uri": _oslo_uri(),
+        "contact-0-name": "Datateamet",
+        "contact-0-email": "data@example.no",
+        "_ckan_phase": "1",
+        "save": "",
+    }
+    form.update(fields)
+    return form

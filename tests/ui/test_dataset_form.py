@@ -204,24 +204,15 @@ class TestOffersEditor:
 
 def rejected_form(org) -> dict[str, object]:
     """A new dataset with everything right except a subscription offer without amount."""
-    return {
+    return factories.dataset_form(org["id"], **{
         "name": "sykkeldata",
         "title_translated-nb": "Sykkeldata",
         "title_translated-nn": "Sykkeldata på nynorsk",
         "title_translated-en": "Bike data",
         "notes_translated-nb": "Tellinger fra sykkelpunkter.",
-        "notes_translated-nn": "",
         "notes_translated-en": "Counts from bike counters.",
         "tags_translated-nb": "sykkel, telling",
-        "tags_translated-nn": "",
         "tags_translated-en": "bikes",
-        "owner_org": org["id"],
-        "theme": [TRAN, factories.ENVI],
-        "access_rights": PUBLIC,
-        "license_id": "NLOD-2.0",
-        "spatial_coverage-0-uri": OSLO_URI,
-        "contact-0-name": "Datateamet",
-        "contact-0-email": "data@example.no",
         "pricing-0-price_model": "one_time",
         "pricing-0-amount": "5000",
         "pricing-0-currency": "NOK",
@@ -232,9 +223,7 @@ def rejected_form(org) -> dict[str, object]:
         "pricing-1-billing_period": "year",
         "pricing-1-description": "Full tilgang",
         "pricing-1-terms_url": "https://example.no/vilkar",
-        "_ckan_phase": "1",
-        "save": "",
-    }
+    })
 
 
 class TestRejectedSubmit:
