@@ -116,8 +116,8 @@ def fluent_text(field: dict[str, Any], schema: dict[str, Any]):
                 errors[key].append(tk._("The {lang} text must be a string").format(lang=lang))
                 continue
             if max_length and len(text.strip()) > max_length:
-                errors[key].append(tk._("The {lang} text is {length} characters long; at most {limit} are allowed").format(
-                    lang=lang, length=len(text.strip()), limit=max_length))
+                message = tk._("The {lang} text is {length} characters long; at most {limit} are allowed")
+                errors[key].append(message.format(lang=lang, length=len(text.strip()), limit=max_length))
                 continue
             if text.strip():
                 cleaned[lang] = text.strip()
