@@ -28,6 +28,9 @@ def _command(server: str, port: int, workers: int, log: str) -> list[str]:
         # docker/compose.yml's UWSGI_OPTS (production), on this port and process count.
         return [str(VENV_BIN / "uwsgi"), "--http", f"127.0.0.1:{port}", "--wsgi-file", str(ROOT / "config" / "wsgi.py"),
                 "--master", "--enable-threads", "--lazy-apps", "--processes", str(workers), "--disable-logging",
+                # Keep-alive for the benchmark's sessions (production has nginx in front): without it
+                # the router closes each connection and a session's next request on it fails.
+                "--http-keepalive", "--http-auto-chunked",
                 "--buffer-size", "32768", "--vacuum", "--harakiri", "120", "--max-requests", "5000",
                 "--die-on-term", "--logto", log]
     return [str(VENV_BIN / "gunicorn"), "--chdir", str(ROOT / "config"), "--bind", f"127.0.0.1:{port}",
