@@ -315,11 +315,12 @@ def main() -> None:
               "import_finished (ckanext-harvest's own timestamps); memory = VmHWM of each consumer.")
     part.note("Optimisations in the SCN harvester, found with `python -m bench.harvest --profile 100 LABEL` "
               "(cProfile, wall clock; bench/profiles/harvest-scn-*.txt): organization by orgnr in one SQL query "
-              "instead of the organization list with all fields per record; Solr writes uncommitted during "
-              "imports, one commit per job end or 10 s (harvesters/indexing.py); unchanged records settled in "
+              "instead of the organization list with all fields per record; unchanged records settled in "
               "the gather in one transaction instead of being queued (dcat_ap_no._settle_unchanged). "
               "Measured on a loaded machine (load 6-9 on 2 cores, other agents): first harvest of 100 "
-              "152.4 s -> 119.2 s, re-harvest 10.9-18.7 s -> 6.5 s.")
+              "152.4 s -> 119.2 s, re-harvest 10.9-18.7 s -> 6.5 s (with deferred Solr commits). Deferred Solr "
+              "commits (one per batch instead of one per write) were then taken out again: with Solr stopped "
+              "mid-harvest, Solr kept writes of imports PostgreSQL rolled back (tests/resilience/test_faults.py).")
     runs: dict[str, dict[int, list[dict[str, Any]]]] = {c: {} for c in CONFIGS}
     part.raw["runs"] = runs
     try:
