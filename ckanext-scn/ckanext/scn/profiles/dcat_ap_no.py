@@ -232,6 +232,12 @@ class DCATAPNOProfile(RDFProfile):
         if value != uri:
             g.remove((subject, predicate, value))
         g.add((subject, predicate, uri))
+        if (uri, RDF.type, SKOS.Concept) in g:
+            # Described already by an earlier entry of the same catalog page: a page of 100
+            # datasets names the same few themes hundreds of times.
+            for extra_type in extra_types:
+                g.add((uri, RDF.type, extra_type))
+            return uri
         g.add((uri, RDF.type, SKOS.Concept))
         for extra_type in extra_types:
             g.add((uri, RDF.type, extra_type))
