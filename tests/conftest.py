@@ -39,6 +39,22 @@ def clean_db(reset_db, migrate_db_for, with_plugins):
         migrate_db_for(plugin)
 
 
+@pytest.fixture(scope="module")
+def fresh_portal(reset_db, reset_index, migrate_db_for):
+    """For a module that builds one portal state and reads it in many tests: every configured
+    plugin loaded, an empty database (with the activity and harvest tables) and an empty index
+    at the start; the plugins unloaded at the end."""
+    import ckan.plugins as plugins
+
+    plugins.load_all()
+    reset_db()
+    for plugin in ("activity", "harvest"):
+        migrate_db_for(plugin)
+    reset_index()
+    yield
+    plugins.unload_non_system_plugins()
+
+
 @pytest.fixture
 def org(as_sysadmin: dict[str, Any]) -> dict[str, Any]:
     """Oslo kommune, as the schema factories describe it."""

@@ -1,9 +1,11 @@
 """A local HTTP server standing in for remote sources, serving real recorded documents."""
 from __future__ import annotations
 
+import contextlib
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -32,8 +34,9 @@ class Site:
         return self.add(path, b"", "text/plain", 302, {"Location": target})
 
 
-@pytest.fixture
-def site():
+@contextlib.contextmanager
+def serving() -> Iterator[Site]:
+    """A Site served on a free local port until the block ends (for fixtures of any scope)."""
     state = Site()
 
     class Handler(BaseHTTPRequestHandler):
@@ -46,7 +49,10 @@ def site():
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # a client that stopped reading (a harvester's size limit)
 
         do_HEAD = do_GET  # noqa: N815
 
@@ -57,6 +63,14 @@ def site():
     state.base = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def site():
+    with serving() as state:
+        yield state

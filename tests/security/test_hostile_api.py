@@ -42,16 +42,10 @@ class Portal:
 
 
 @pytest.fixture(scope="module")
-def portal(reset_db, reset_index, migrate_db_for):
+def portal(fresh_portal):
     """An organization with two datasets (one private, with an offer); nothing else."""
-    import ckan.plugins as plugins
     from ckan.tests.helpers import _get_test_app
 
-    plugins.load_all()
-    reset_db()
-    for plugin in ("activity", "harvest"):
-        migrate_db_for(plugin)
-    reset_index()
     sysadmin = ckan_factories.SysadminWithToken()
     context = {"user": sysadmin["name"]}
     org = call_action("organization_create", context=dict(context), **factories.OSLO_KOMMUNE)
@@ -60,8 +54,7 @@ def portal(reset_db, reset_index, migrate_db_for):
         name="betalt-privat", owner_org=org["id"], private=True, pricing=[factories.subscription()]))
     portal = Portal(_get_test_app(), sysadmin["token"], org)
     portal.checksum = hostile.stored_checksum()
-    yield portal
-    plugins.unload_non_system_plugins()
+    return portal
 
 
 def refused(response: Any, field_name: str) -> dict[str, Any]:

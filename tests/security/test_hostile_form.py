@@ -6,31 +6,16 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from ckan.tests import factories as ckan_factories
 from ckan.tests.helpers import call_action
 
 from tests.schema import factories
 from tests.security import hostile
-from tests.security.test_settings import PASSWORD, Browser, dataset_form, form_data
+from tests.security.test_settings import (  # noqa: F401 - browser, org and sysadmin are fixtures
+    Browser, browser, dataset_form, form_data, org, sysadmin)
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 
-@pytest.fixture
-def sysadmin():
-    return ckan_factories.Sysadmin(password=PASSWORD)
-
-
-@pytest.fixture
-def browser(app, sysadmin):
-    browser = Browser(app)
-    browser.login(sysadmin)
-    return browser
-
-
-@pytest.fixture
-def org(sysadmin):
-    return call_action("organization_create", context={"user": sysadmin["name"]}, **factories.OSLO_KOMMUNE)
 
 
 @pytest.fixture

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -23,7 +21,7 @@ from ckan.tests import factories as ckan_factories
 from ckan.tests.helpers import call_action
 
 from ckanext.scn.harvesters.run import run_job
-from tests.harvest.conftest import Site
+from tests.harvest import conftest as harvest_conftest
 from tests.harvest import test_ckan, test_csw
 from tests.harvest.test_dcat_ap_no import catalog, dataset
 from tests.schema import factories
@@ -35,7 +33,7 @@ DCAT_PATH = "/dcat/catalog"
 @dataclass
 class Portal:
     app: Any
-    site: Site
+    site: harvest_conftest.Site
     sources: dict[str, str] = field(default_factory=dict)  # source type -> id
     seeded: dict[str, str] = field(default_factory=dict)  # source type -> first dataset's name
     checksum: str = ""
@@ -80,61 +78,31 @@ def restore(portal: Portal) -> None:
 
 
 @pytest.fixture(scope="module")
-def portal(reset_db, reset_index, migrate_db_for):
-    import ckan.plugins as plugins
+def portal(fresh_portal):
     from ckan.tests.helpers import _get_test_app
 
-    plugins.load_all()
-    reset_db()
-    for plugin in ("activity", "harvest"):
-        migrate_db_for(plugin)
-    reset_index()
+    with harvest_conftest.serving() as site:
+        site.add("/internal/secret", "INTERNAL-SECRET-7f3a", "text/plain")
+        site.add("/internal/context.jsonld", '{"@context": {"title": "http://purl.org/dc/terms/title"}}',
+                 "application/ld+json")
 
-    site = Site()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's name
-            site.hits.append(self.path)
-            status, content_type, body, headers = site.routes.get(self.path, (404, "text/plain", b"not found", {}))
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            try:
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # a client that stopped reading (the size limit)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    site.base = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    site.add("/internal/secret", "INTERNAL-SECRET-7f3a", "text/plain")
-    site.add("/internal/context.jsonld", '{"@context": {"title": "http://purl.org/dc/terms/title"}}',
-             "application/ld+json")
-
-    sysadmin = ckan_factories.Sysadmin()
-    context = {"user": sysadmin["name"]}
-    org = call_action("organization_create", context=dict(context), **factories.OSLO_KOMMUNE)
-    call_action("package_create", context=dict(context), **factories.dataset(owner_org=org["id"]))
-    portal = Portal(_get_test_app(), site)
-    restore(portal)
-    urls = {"dcat_ap_no": site.base + DCAT_PATH, "scn_csw": site.base + test_csw.CSW_PATH, "scn_ckan": site.base}
-    for source_type, url in urls.items():
-        source = call_action("harvest_source_create", context=dict(context), name=source_type.replace("_", "-"),
-                             title=source_type, url=url, source_type=source_type, owner_org=org["id"])
-        portal.sources[source_type] = source["id"]
-        report = run_job(source["id"])
-        assert report["added"] >= 2 and not report["gather_errors"], report
-    portal.state = hostile.stored_state()
-    portal.checksum = hostile.stored_checksum()
-    portal.count = _count()
-    yield portal
-    server.shutdown()
-    server.server_close()
-    plugins.unload_non_system_plugins()
+        sysadmin = ckan_factories.Sysadmin()
+        context = {"user": sysadmin["name"]}
+        org = call_action("organization_create", context=dict(context), **factories.OSLO_KOMMUNE)
+        call_action("package_create", context=dict(context), **factories.dataset(owner_org=org["id"]))
+        portal = Portal(_get_test_app(), site)
+        restore(portal)
+        urls = {"dcat_ap_no": site.base + DCAT_PATH, "scn_csw": site.base + test_csw.CSW_PATH, "scn_ckan": site.base}
+        for source_type, url in urls.items():
+            source = call_action("harvest_source_create", context=dict(context), name=source_type.replace("_", "-"),
+                                 title=source_type, url=url, source_type=source_type, owner_org=org["id"])
+            portal.sources[source_type] = source["id"]
+            report = run_job(source["id"])
+            assert report["added"] >= 2 and not report["gather_errors"], report
+        portal.state = hostile.stored_state()
+        portal.checksum = hostile.stored_checksum()
+        portal.count = _count()
+        yield portal
 
 
 def _count() -> int:
