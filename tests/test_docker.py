@@ -305,7 +305,8 @@ def test_production_settings_mirror_the_dev_template():
         assert prod.get("app:main", f"{cookie}_HTTPONLY") == "true"
         assert prod.get("app:main", f"{cookie}_SAMESITE") in ("Lax", "Strict")
     assert prod.get("handler_console", "args") == "(sys.stdout,)"
-    assert dev.get("app:main", "ckan.i18n_directory").endswith("/var/i18n")
+    # Development builds the Nynorsk core catalog into its var/ (SCN_VAR for a second stack).
+    assert dev.get("app:main", "ckan.i18n_directory") == "@VAR@/i18n"
 
 
 def test_paths_in_the_production_config_exist_in_the_image():
