@@ -133,6 +133,9 @@ def markdown(document: dict[str, Any]) -> str:
     lines += ["## Targets", ""]
     lines += ([f"- missed: {f['label']}: SCN {_fmt(f['scn'])} {f['unit']} (stock {_fmt(f['stock'])}), "
                f"target {f['target']}" for f in missed] or ["- every figure with a target met it"])
+    if (ROOT / "bench" / "ANALYSIS.md").exists():
+        lines += ["", "Why each missed target is missed, what was profiled and changed, before and after: "
+                  "[bench/ANALYSIS.md](ANALYSIS.md)."]
     if PROFILES.exists():
         profiles = sorted(p.name for p in PROFILES.iterdir() if p.is_file())
         if profiles:
