@@ -20,11 +20,14 @@ log = logging.getLogger(__name__)
 PENDING = "scn_indexed_new_packages"
 
 
-# Registered after CKAN's own before_commit listener, so it runs once CKAN has indexed.
-@event.listens_for(meta.Session, "before_commit")
-def remember_indexed_new_packages(session: Any) -> None:
+# First of the before_commit listeners (insert=True), before CKAN's indexes: when CKAN's own
+# listener raises after indexing (a lost connection while it builds the next document), a
+# listener after it would never run and the dataset would stay in Solr.
+@event.listens_for(meta.Session, "before_commit", insert=True)
+def remember_new_packages(session: Any) -> None:
     cache = getattr(session, "_object_cache", None) or {}
-    new_ids = {obj.id for obj in cache.get("new", ()) if isinstance(obj, model.Package)}
+    new = set(cache.get("new", ())) | set(session.new)
+    new_ids = {obj.id for obj in new if isinstance(obj, model.Package) and obj.id}
     if new_ids:
         session.info.setdefault(PENDING, set()).update(new_ids)
 
