@@ -1,5 +1,5 @@
 """Shared fixtures. Tests run against the real PostgreSQL, Solr (core ckan_test) and Redis that
-`make test` starts; nothing here is mocked."""
+`make test` starts; the services are the real ones."""
 from __future__ import annotations
 
 import json

@@ -1,5 +1,5 @@
 """The resilience tests' own stack: real PostgreSQL, Redis and Solr of var/resilience (or SCN_VAR),
-stopped and started through scripts/services.sh. Nothing is mocked.
+stopped and started through scripts/services.sh. The services are the real ones.
 
 They refuse to run against the main stack's ports: stopping those would take down the portal and
 every other test run.

@@ -5,7 +5,7 @@ activity streams, curation queue, home page, feeds).
 Seven users: anonymous, a logged-in non-member, a member, an editor and an admin of
 organization A, an admin of organization B, and a sysadmin. Every (operation, user) pair is
 one test. Requests go through the real app (API calls with the user's API token in the
-Authorization header, pages the same way), database and Solr; nothing is mocked.
+Authorization header, pages the same way), database and Solr; all of them the real services.
 
 A "denied" read must leak nothing: the private dataset's title, the marker in its description,
 its id, and its resource's name and id appear nowhere in the response (its name neither,
