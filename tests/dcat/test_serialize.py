@@ -235,3 +235,84 @@ def test_catalog_is_hydra_paged(app, demo_site):
     second = graph_of(app.get("/catalog.ttl?page=2").get_data(as_text=True))
     entries = lambda g: set(g.objects(None, DCAT.dataset)) | set(g.objects(None, DCAT.service))  # noqa: E731
     assert entries(first) and entries(second) and not entries(first) & entries(second)
+
+
+def test_byte_sizes_are_decimal_for_every_dataset_of_a_catalog(app, demo_site, as_sysadmin):
+    """ckanext-dcat's DCAT-AP 3 profile retypes every byte size in the graph for each dataset it
+    adds; in a catalog the earlier datasets' sizes must still be DCAT-AP-NO's xsd:decimal."""
+    from rdflib.namespace import XSD
+    from tests.schema import factories
+
+    oslo = call_action("organization_show", id="oslo-kommune")
+    for n in range(3):
+        call_action("package_create", context=dict(as_sysadmin),
+                    **factories.dataset(owner_org=oslo["id"], name=f"med-storrelse-{n}"))
+    graph = graph_of(app.get("/catalog.ttl").get_data(as_text=True))
+    sizes = list(graph.objects(None, DCAT.byteSize))
+    assert len(sizes) >= 3 and {s.datatype for s in sizes} == {XSD.decimal}
+    assert_valid(graph, "/catalog.ttl with sized distributions")
+
+
+class TestCatalogPageCache:
+    """Anonymous catalog pages come from Redis while the search index is unchanged."""
+
+    @staticmethod
+    def cached_keys() -> list[bytes]:
+        from ckan.lib.redis import connect_to_redis
+
+        return connect_to_redis().keys("scn:catalog-page:*")
+
+    @pytest.fixture
+    def no_cached_pages(self):
+        from ckan.lib.redis import connect_to_redis
+
+        for key in self.cached_keys():
+            connect_to_redis().delete(key)
+
+    @staticmethod
+    def replace_cached(text: str) -> None:
+        from ckan.lib.redis import connect_to_redis
+
+        (key,) = TestCatalogPageCache.cached_keys()
+        connect_to_redis().set(key, text.encode())
+
+    def test_served_from_the_cache_until_a_dataset_changes(self, app, demo_site, no_cached_pages, as_sysadmin):
+        from tests.schema import factories
+
+        first = app.get("/catalog.ttl").get_data(as_text=True)
+        assert len(self.cached_keys()) == 1
+        # What the cache holds is what is served: the second request does not build the page.
+        self.replace_cached(first.replace("Smart Cities Norway", "Fra hurtigbufferen"))
+        assert "Fra hurtigbufferen" in app.get("/catalog.ttl").get_data(as_text=True)
+
+        oslo = call_action("organization_show", id="oslo-kommune")
+        call_action("package_create", context=dict(as_sysadmin),
+                    **factories.dataset(owner_org=oslo["id"], name="nytt-datasett",
+                                        title_translated={"nb": "Helt nytt datasett"}))
+        after = app.get("/catalog.ttl").get_data(as_text=True)
+        assert "Helt nytt datasett" in after and "Fra hurtigbufferen" not in after
+        assert_valid(graph_of(after), "/catalog.ttl after a change")
+
+    def test_each_page_format_and_language_has_its_own_entry(self, app, demo_site, no_cached_pages):
+        for url in ("/catalog.ttl", "/catalog.ttl?page=1", "/catalog.jsonld", "/en/catalog.ttl",
+                    "/organization/oslo-kommune/catalog.ttl"):
+            app.get(url)
+        assert len(self.cached_keys()) == 5
+        jsonld = app.get("/catalog.jsonld")
+        assert jsonld.headers["Content-Type"].startswith("application/ld+json")
+        json.loads(jsonld.get_data(as_text=True))
+
+    def test_api_callers_with_a_token_are_never_served_the_cache(self, app, demo_site, no_cached_pages):
+        from ckan.tests import factories as ckan_factories
+
+        app.get("/catalog.ttl")
+        self.replace_cached("# from the cache\n")
+        sysadmin = ckan_factories.SysadminWithToken()
+        text = app.get("/catalog.ttl", headers={"Authorization": sysadmin["token"]}).get_data(as_text=True)
+        assert "# from the cache" not in text and "dcat:Catalog" in text
+        assert len(self.cached_keys()) == 1
+
+    @pytest.mark.ckan_config("ckanext.scn.catalog.cache_seconds", "0")
+    def test_off_when_cache_seconds_is_0(self, app, demo_site, no_cached_pages):
+        app.get("/catalog.ttl")
+        assert self.cached_keys() == []

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 
@@ -256,3 +257,114 @@ def test_harvested_datasets_appear_under_their_source_catalog(app, site, make_so
     # ...and not in the organization's own catalog: data.norge.no already has it.
     org_catalog = app.get(f"/organization/{found['organization']['name']}/catalog.ttl").get_data(as_text=True)
     assert found["id"] not in org_catalog
+
+
+class TestUnchangedPages:
+    """A re-harvest does not parse a page that is byte for byte what the last job imported in full."""
+
+    @pytest.fixture
+    def paged(self, site, caplog):
+        """Serves pages of dataset blocks, hydra-linked; caplog sees the harvester's records."""
+        def serve(pages: list[list[str]]) -> None:
+            for number, blocks in enumerate(pages, 1):
+                next_page = f"{site.base}/p?page={number + 1}" if number < len(pages) else None
+                site.add(f"/p?page={number}", catalog(*blocks, next_page=next_page))
+
+        # The test ini's logging config disables loggers created before it is read, and does not
+        # propagate ckanext's records to the root logger: this one reports to caplog directly.
+        logger = logging.getLogger("ckanext.scn.harvesters.dcat_ap_no")
+        was_disabled, logger.disabled = logger.disabled, False
+        caplog.set_level(logging.INFO, logger=logger.name)
+        logger.addHandler(caplog.handler)
+        yield serve
+        logger.removeHandler(caplog.handler)
+        logger.disabled = was_disabled
+
+    @staticmethod
+    def skipped_pages(caplog) -> int:
+        found = [r.getMessage() for r in caplog.records if "unchanged pages not parsed" in r.getMessage()]
+        return int(found[-1].split()[0]) if found else 0
+
+    def test_unchanged_catalog_parses_no_page_and_reports_every_record(self, site, make_source, paged, caplog):
+        paged([[dataset(1), dataset(2)], [dataset(3), dataset(4)], [dataset(5), dataset(6)]])
+        source = make_source(site.base + "/p?page=1")
+        assert run_job(source["id"])["added"] == 6
+        before = {d["id"]: d["metadata_modified"] for d in harvested(source["id"])}
+        caplog.clear()
+
+        report = run_job(source["id"])
+
+        assert self.skipped_pages(caplog) == 3
+        assert (report["added"], report["updated"], report["unchanged"], report["withdrawn"]) == (0, 0, 6, 0), report
+        assert {d["id"]: d["metadata_modified"] for d in harvested(source["id"])} == before
+        # The next job still knows them: one current harvest object per record, pointing at its dataset.
+        caplog.clear()
+        assert run_job(source["id"])["unchanged"] == 6
+        assert self.skipped_pages(caplog) == 3
+
+    def test_a_changed_page_is_parsed_and_a_record_gone_from_it_withdrawn(self, site, make_source, paged, caplog):
+        paged([[dataset(n) for n in range(1, 4)], [dataset(n) for n in range(4, 7)]])
+        source = make_source(site.base + "/p?page=1")
+        run_job(source["id"])
+        paged([[dataset(n) for n in range(1, 4)], [dataset(4, "Nytt navn"), dataset(5)]])
+        caplog.clear()
+
+        report = run_job(source["id"])
+
+        assert self.skipped_pages(caplog) == 1
+        assert (report["updated"], report["unchanged"], report["withdrawn"]) == (1, 4, 1), report
+        assert sorted(d["title"] for d in harvested(source["id"])) == [
+            "Datasett 1", "Datasett 2", "Datasett 3", "Datasett 5", "Nytt navn"]
+
+    def test_a_page_with_a_failed_record_is_parsed_again(self, site, make_source, paged, caplog):
+        paged([[dataset(1), dataset(2, "x" * 600)], [dataset(3)]])  # a title over the 500-character limit
+        source = make_source(site.base + "/p?page=1")
+        first = run_job(source["id"])
+        assert (first["added"], first["errors"]) == (2, 1), first
+        caplog.clear()
+
+        report = run_job(source["id"])
+
+        assert self.skipped_pages(caplog) == 1  # page 2 only
+        assert report["errors"] == 1 and report["unchanged"] == 2, report
+
+    def test_a_page_whose_dataset_was_deleted_here_is_parsed_again(self, site, make_source, paged, caplog,
+                                                                   as_sysadmin):
+        paged([[dataset(1)], [dataset(2)]])
+        source = make_source(site.base + "/p?page=1")
+        run_job(source["id"])
+        gone = next(d for d in harvested(source["id"]) if d["title"] == "Datasett 2")
+        call_action("package_delete", context=dict(as_sysadmin), id=gone["id"])
+        caplog.clear()
+
+        run_job(source["id"])
+
+        assert self.skipped_pages(caplog) == 1
+        assert sorted(d["title"] for d in harvested(source["id"])) == ["Datasett 1", "Datasett 2"]
+
+    def test_without_the_remembered_pages_everything_is_parsed(self, site, make_source, paged, caplog):
+        from ckan.lib.redis import connect_to_redis
+
+        paged([[dataset(1)], [dataset(2)]])
+        source = make_source(site.base + "/p?page=1")
+        run_job(source["id"])
+        for key in connect_to_redis().keys(f"scn:harvest-page:{source['id']}:*"):
+            connect_to_redis().delete(key)
+        caplog.clear()
+
+        report = run_job(source["id"])
+
+        assert self.skipped_pages(caplog) == 0
+        assert report["unchanged"] == 2 and report["added"] == 0, report
+
+    def test_a_changed_source_config_parses_every_page(self, site, make_source, paged, caplog, as_sysadmin):
+        paged([[dataset(1)], [dataset(2)]])
+        source = make_source(site.base + "/p?page=1")
+        run_job(source["id"])
+        call_action("harvest_source_patch", context=dict(as_sysadmin), id=source["id"],
+                    config=json.dumps({"create_organizations": True}))
+        caplog.clear()
+
+        run_job(source["id"])
+
+        assert self.skipped_pages(caplog) == 0

@@ -48,3 +48,7 @@ def featured_datasets() -> list[str]:
     """Editable at runtime (/ckan-admin/config): CKAN copies the saved value into tk.config on
     every worker before each request."""
     return tk.aslist(tk.config.get("ckanext.scn.featured_datasets") or "")
+
+
+def catalog_cache_seconds() -> int:
+    return int(tk.config["ckanext.scn.catalog.cache_seconds"])

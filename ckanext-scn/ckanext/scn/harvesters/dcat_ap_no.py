@@ -6,7 +6,9 @@ It is ckanext-dcat's DCATRDFHarvester with:
 - the ``dcat_ap_no`` parser, so ``dcat:DataService`` entries become ``data-service`` datasets;
 - publishers mapped to organizations by orgnr (created when the source config says so);
 - records imported as they are, with what they lack listed in ``missing_properties``;
-- an unchanged record skipped without a write (the stored harvest object is compared);
+- an unchanged record skipped without a write (the stored harvest object is compared), and an
+  unchanged page of a catalog not even parsed (harvesters/unchanged_pages.py);
+- one Solr commit per batch of imports (harvesters/indexing.py);
 - a stop on mass withdrawal: more than ``ckanext.scn.harvest.withdraw_limit`` of the source's
   datasets gone at once withdraws none and reports it.
 
@@ -35,7 +37,7 @@ from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
 from ckanext.scn import config
 from ckanext.scn.harvesters.singleton import OwnSingleton
-from ckanext.scn.harvesters import organizations, safety
+from ckanext.scn.harvesters import indexing, organizations, safety, unchanged_pages
 from ckanext.scn.harvesters import jsonld
 from ckanext.scn.harvesters.mode import harvest_mode
 from ckanext.scn.profiles.parser import DCATAPNOParser
@@ -88,6 +90,7 @@ class DCATAPNOHarvester(OwnSingleton, DCATRDFHarvester):
             rdf_format = rdf_format or _guess_format(download.content)
             if rdf_format == "json-ld":
                 jsonld.check(download.content)
+            _pages(harvest_job)["format"] = rdf_format
             return download.content.decode("utf-8"), rdf_format
         except (safety.UnsafeSource, jsonld.RefusedJSONLD) as e:
             self._save_gather_error(f"Refused {url}: {e}", harvest_job)
@@ -103,10 +106,28 @@ class DCATAPNOHarvester(OwnSingleton, DCATRDFHarvester):
 
     def before_download(self, url: str, harvest_job: Any):
         if self._is_ours(harvest_job):
+            self._remember_parsed_page(harvest_job)
             pages = harvest_job.__dict__.setdefault("_scn_pages", [])
             if not pages or pages[-1] != url:
                 pages.append(url)
         return url, []
+
+    def after_download(self, content: str | None, harvest_job: Any):
+        """A page the same as when a job last imported all of it is not parsed: the parser gets
+        its paging links only, and its records are settled at the end of the gather."""
+        if not self._is_ours(harvest_job) or not content:
+            return content, []
+        state = _pages(harvest_job)
+        url = harvest_job.__dict__["_scn_pages"][-1]
+        page_fingerprint = unchanged_pages.fingerprint(content, harvest_job.source.config)
+        known = unchanged_pages.recall(harvest_job.source_id, url, page_fingerprint)
+        state["current"] = None if known else {"url": url, "fingerprint": page_fingerprint,
+                                               "errors": unchanged_pages.gather_error_count(harvest_job)}
+        if known is None:
+            return content, []
+        state["skipped_guids"].extend(known.guids)
+        state["skipped_pages"] += 1
+        return unchanged_pages.stub(url, known.next_url, state.get("format")), []
 
     def after_parsing(self, rdf_parser: Any, harvest_job: Any):
         """Use the DCAT-AP-NO parser (it yields data services too) and stop paging at a page
@@ -118,6 +139,10 @@ class DCATAPNOHarvester(OwnSingleton, DCATRDFHarvester):
         parser.g = rdf_parser.g
         pages = harvest_job.__dict__.get("_scn_pages", [])
         next_page = parser.next_page()
+        current = _pages(harvest_job).get("current")
+        if current is not None:
+            current.update(next_url=next_page, guids=[])
+            self._scn_page_guids = current["guids"]
         errors = []
         if next_page and next_page in pages:
             errors.append(f"The catalog's next page {next_page} was already harvested (a cycle); stopped paging")
@@ -134,7 +159,7 @@ class DCATAPNOHarvester(OwnSingleton, DCATRDFHarvester):
         settled here and not queued (_settle_unchanged)."""
         if not self._is_ours(harvest_job):
             return super().gather_stage(harvest_job)
-        _drop_stale_index_entries()
+        indexing.reconcile(harvest_job.source_id)
         try:
             object_ids = super().gather_stage(harvest_job)
         except Exception as e:  # noqa: BLE001 - a source's document must not stop the process
@@ -143,9 +168,38 @@ class DCATAPNOHarvester(OwnSingleton, DCATRDFHarvester):
             self._save_gather_error(f"Could not read {harvest_job.source.url}: {e.__class__.__name__}: "
                                     f"{str(e)[:300]}", harvest_job)
             return None
-        if not isinstance(object_ids, list) or not object_ids:
+        finally:
+            self._scn_page_guids = None
+        if not isinstance(object_ids, list):
+            return object_ids
+        self._remember_parsed_page(harvest_job)
+        state = _pages(harvest_job)
+        if state["skipped_pages"]:
+            settled = unchanged_pages.settle(harvest_job, state["skipped_guids"])
+            log.info("%s unchanged pages not parsed; their %s records settled", state["skipped_pages"], settled)
+        if not object_ids:
             return object_ids
         return self._settle_unchanged(harvest_job, object_ids)
+
+    # ---- gather: unchanged pages ----------------------------------------------------------------
+
+    _scn_page_guids: list[str] | None = None
+
+    def _get_guid(self, dataset_dict: dict[str, Any], source_url: str | None = None) -> str | None:
+        guid = super()._get_guid(dataset_dict, source_url=source_url)
+        if guid and self._scn_page_guids is not None:
+            self._scn_page_guids.append(guid)
+        return guid
+
+    def _remember_parsed_page(self, harvest_job: Any) -> None:
+        """The page parsed last, once all its records have harvest objects, if it gave no error."""
+        state = _pages(harvest_job)
+        page = state.pop("current", None)
+        self._scn_page_guids = None
+        if not page or "guids" not in page or unchanged_pages.gather_error_count(harvest_job) != page["errors"]:
+            return
+        unchanged_pages.remember(harvest_job.source_id, page["url"], unchanged_pages.Page(
+            fingerprint=page["fingerprint"], next_url=page["next_url"], job_id=harvest_job.id, guids=page["guids"]))
 
     # ---- gather: unchanged records --------------------------------------------------------------
 
@@ -200,6 +254,7 @@ class DCATAPNOHarvester(OwnSingleton, DCATRDFHarvester):
             HarvestObject.harvest_source_id == harvest_job.source.id,
         ).all()
         current_guids = {row.guid for row in current}
+        guids_in_source = list(guids_in_source) + _pages(harvest_job)["skipped_guids"]
         gone = current_guids - set(guids_in_source)
         limit = config.harvest_withdraw_limit()
         force = _source_config(harvest_job).get("force_withdraw") is True
@@ -234,16 +289,17 @@ class DCATAPNOHarvester(OwnSingleton, DCATRDFHarvester):
     def import_stage(self, harvest_object: Any):
         if not self._is_ours(harvest_object):
             return super().import_stage(harvest_object)
-        if self._unchanged(harvest_object):
-            return "unchanged"
-        # Each import commits its Solr writes, as CKAN does. Deferring them to one commit per
-        # batch made first harvests faster, but a Solr stopped mid-harvest then kept writes of
-        # imports that PostgreSQL rolled back (tests/resilience/test_faults.py): correctness first.
-        with harvest_mode():
-            try:
-                return super().import_stage(harvest_object)
-            except SOLR_ERRORS as error:
-                return self._index_unavailable(harvest_object, error)
+        try:
+            if self._unchanged(harvest_object):
+                return "unchanged"
+            # One Solr commit per batch, not two per record (harvesters/indexing.py says why it is safe).
+            with harvest_mode(), indexing.deferred_commits():
+                try:
+                    return super().import_stage(harvest_object)
+                except SOLR_ERRORS as error:
+                    return self._index_unavailable(harvest_object, error)
+        finally:
+            indexing.commit_if_due(harvest_object)
 
     def _save_object_error(self, message: str, obj: Any, stage: str = "Fetch", line: int | None = None) -> None:
         """An import that fails writes nothing but its error. ckanext-dcat records the error on
@@ -296,24 +352,9 @@ class DCATAPNOHarvester(OwnSingleton, DCATRDFHarvester):
         return source is not None and source.type == SOURCE_TYPE
 
 
-def _drop_stale_index_entries() -> None:
-    """Datasets Solr holds that PostgreSQL does not: an import whose write reached Solr's log just
-    as Solr went down, then rolled back (tests/resilience: Solr stopped mid-harvest); Solr replays
-    the write when it starts again. Taken out before a job, so the rerun's names and searches are
-    right. Reads ids only (one Solr query and one SQL query)."""
-    import pysolr
-    from ckan.lib import search  # the index itself: no toolkit equivalent
-
-    stored = {row.id for row in model.Session.query(model.Package.id)}
-    try:
-        indexed = set(search.query_for(model.Package).get_all_entity_ids(max_results=len(stored) + 10_000))
-    except (search.SearchError, pysolr.SolrError) as error:
-        log.warning("Could not compare the search index with the database: %s", error)
-        return
-    index = search.index_for(model.Package)
-    for package_id in indexed - stored:
-        log.warning("Dataset %s is in the search index but not in the database: removed", package_id)
-        index.remove_dict({"id": package_id})
+def _pages(harvest_job: Any) -> dict[str, Any]:
+    """This gather's page bookkeeping, kept on the job object for the length of the gather."""
+    return harvest_job.__dict__.setdefault("_scn_page_state", {"skipped_guids": [], "skipped_pages": 0})
 
 
 def _source_config(harvest_object_or_job: Any) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from ckan.lib.search import SearchError, SearchIndexError, SolrConnectionError  
 from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestSource
 
+from ckanext.scn.harvesters import indexing
+
 REPORT_KEYS = {"added": "added", "updated": "updated", "not modified": "unchanged", "deleted": "withdrawn",
                "errored": "errors"}
 
@@ -35,6 +37,7 @@ def run_job(source_id: str, progress: Callable[[int, int], None] | None = None) 
         queue.fetch_and_import_stages(harvester, HarvestObject.get(object_id))
         if progress:
             progress(done, len(object_ids))
+    indexing.commit()  # the imports defer their Solr commits to the batch's end
     # The import stages commit and end sessions: only ids are used from here on.
     finish_errors = []
     try:

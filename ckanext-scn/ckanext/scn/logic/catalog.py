@@ -20,6 +20,8 @@ from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import dataset_uri
 from ckanext.dcat.profiles.base import DCAT, DCT
 
+from ckanext.scn.logic import catalog_cache
+
 # Harvest-source config key: also publish the source's datasets in their organization's catalog.
 REPUBLISH_KEY = "republish_in_organization_catalog"
 _ORG_CACHE_SECONDS = 60
@@ -163,7 +165,18 @@ def catalog_graph(organization: str | None = None):
 
 def catalog_show(context: dict[str, Any], data_dict: dict[str, Any]) -> str:
     """ckanext-dcat's dcat_catalog_show, with DCAT-AP-NO's catalog rules and an optional
-    ``organization`` (name or id) for that organization's own catalog."""
+    ``organization`` (name or id) for that organization's own catalog. Pages for anonymous
+    readers come from the cache while the search index is unchanged (catalog_cache.py)."""
+    key = catalog_cache.key(context, data_dict)
+    cached = catalog_cache.get(key)
+    if cached is not None:
+        return cached
+    document = _build_catalog_page(context, data_dict)
+    catalog_cache.put(key, document)
+    return document
+
+
+def _build_catalog_page(context: dict[str, Any], data_dict: dict[str, Any]) -> str:
     catalog_dict: dict[str, Any] = {}
     org_id = data_dict.get("organization")
     if org_id:

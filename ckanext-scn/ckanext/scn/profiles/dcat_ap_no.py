@@ -107,6 +107,18 @@ class DCATAPNOProfile(RDFProfile):
         for distribution in list(g.objects(dataset_ref, DCAT.distribution)):
             self._distribution(dataset_dict, distribution)
         self._costs(dataset_dict, dataset_ref)
+        self._byte_sizes_as_decimal()
+
+    def _byte_sizes_as_decimal(self) -> None:
+        """DCAT-AP-NO 2 types dcat:byteSize as xsd:decimal, DCAT-AP 3 as nonNegativeInteger.
+        The whole graph, not this dataset's distributions only: ckanext-dcat's DCAT-AP 3 profile
+        retypes every byte size in the graph for each dataset it adds, so in a catalog it would
+        undo this for the datasets written before."""
+        g = self.g
+        for distribution, _, value in list(g.triples((None, DCAT.byteSize, None))):
+            if getattr(value, "datatype", None) != XSD.decimal:
+                g.remove((distribution, DCAT.byteSize, value))
+                g.add((distribution, DCAT.byteSize, Literal(Decimal(int(value)), datatype=XSD.decimal)))
 
     def graph_from_catalog(self, catalog_dict: dict[str, Any] | None, catalog_ref: URIRef) -> None:
         g = self.g
@@ -359,10 +371,6 @@ class DCATAPNOProfile(RDFProfile):
                 g.add((value, SKOS.prefLabel, Literal(label, lang=lang)))
         for value in list(g.objects(distribution, DCATAP.availability)):
             self._concept(distribution, DCATAP.availability, value, "planned-availability")
-        # DCAT-AP-NO 2 types the byte size as xsd:decimal (DCAT-AP 3 as nonNegativeInteger).
-        for value in list(g.objects(distribution, DCAT.byteSize)):
-            g.remove((distribution, DCAT.byteSize, value))
-            g.add((distribution, DCAT.byteSize, Literal(Decimal(int(value)), datatype=XSD.decimal)))
         # The DCAT-AP-NO 2 shapes accept SHA-1 checksums only; others are left out of this profile.
         for checksum in list(g.objects(distribution, SPDX.checksum)):
             if (checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha1) not in g:
