@@ -314,13 +314,12 @@ def main() -> None:
               "marked finished by `ckan harvester run`. Time = job gather_started to the last object's "
               "import_finished (ckanext-harvest's own timestamps); memory = VmHWM of each consumer.")
     part.note("Optimisations in the SCN harvester, found with `python -m bench.harvest --profile 100 LABEL` "
-              "(cProfile, wall clock; bench/profiles/harvest-scn-*.txt): organization by orgnr in one SQL query "
-              "instead of the organization list with all fields per record; unchanged records settled in "
-              "the gather in one transaction instead of being queued (dcat_ap_no._settle_unchanged). "
-              "Measured on a loaded machine (load 6-9 on 2 cores, other agents): first harvest of 100 "
-              "152.4 s -> 119.2 s, re-harvest 10.9-18.7 s -> 6.5 s (with deferred Solr commits). Deferred Solr "
-              "commits (one per batch instead of one per write) were then taken out again: with Solr stopped "
-              "mid-harvest, Solr kept writes of imports PostgreSQL rolled back (tests/resilience/test_faults.py).")
+              "(cProfile, wall clock; bench/profiles/harvest-scn-*.txt; bench/ANALYSIS.md): organization by "
+              "orgnr in one SQL query instead of the organization list with all fields per record; unchanged "
+              "records settled in the gather in one transaction instead of being queued; Solr commits once per "
+              "batch instead of once per index write (harvesters/indexing.py, made safe by index_guard and a "
+              "reconcile of Solr against PostgreSQL before each job); pages byte for byte what the last job "
+              "imported in full are not parsed again (harvesters/unchanged_pages.py).")
     runs: dict[str, dict[int, list[dict[str, Any]]]] = {c: {} for c in CONFIGS}
     part.raw["runs"] = runs
     try:

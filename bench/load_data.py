@@ -8,22 +8,20 @@ billing period), a licence and 1-3 resources, spread over the six demo organizat
 
 Path: the first 240 (``TEMPLATES``: ten variations of each demo dataset) go through in-process
 ``package_create`` with the SCN plugins, so the schema's validators and converters store exactly
-what the portal stores; the synchronous indexing of each create is switched off in the loader's
-processes and each process then indexes its share with ``ckan.lib.search.rebuild(package_ids=...,
-defer_commit=True)``. ``package_create`` runs at ~10-20 datasets/s on 2 cores, so 50k that way
-would take over an hour: the rest are copies of the templates (dataset ``i`` copies template
-``i % 240``) made in PostgreSQL (package, extras, resources, views, organization membership; new
-ids, names, titles with `` #i``) and in Solr (the template's indexed document with the same
-ids/names/titles replaced, also inside data_dict/validated_data_dict; the template's document is
-captured as CKAN builds it, so the fields Solr does not store, e.g. permission_labels, are there
-too), one commit at the end.
-Copies have no activity rows.
+what the portal stores (indexed by CKAN as they are created, with ``ckan.search.solr_commit`` off
+in the loader's processes and one commit at the end). ``package_create`` runs at ~10-20 datasets/s
+on 2 cores, so 50k that way would take over an hour: the rest are copies of the templates
+(dataset ``i`` copies template ``i % 240``) made in PostgreSQL (package, extras, resources, views,
+organization membership; new ids, names, titles with `` #i``) and indexed by CKAN's own indexer
+(``index_for(Package).update_dict``: the loaded plugins' ``before_dataset_index``, permission labels
+from the copy's row) from the template's ``package_show`` dict with the same ids, names and titles
+replaced, into the real Solr core, one commit at the end. Copies have no activity rows.
 
 Stock CKAN gets the same rows: ``ckan_stock`` is re-created from ``ckan_bench`` as a template (the
 SCN fields are package extras there, which stock CKAN shows as extras and ckanext-spatial indexes
 from the ``spatial`` extra), and the stock core indexes what it does not have yet through stock
 CKAN's own ``package_show`` (``rebuild`` of the templates with the stock ini: no ckanext-scn
-loaded), then copies of those documents as above.
+loaded), then the copies as above, with stock CKAN's plugins.
 
 Incremental: ``load(10000)`` then ``load(50000)`` adds 40k.
 
@@ -145,8 +143,8 @@ def _worker(ini: str, indexes: range, mode: str) -> None:
         import ckan.plugins.toolkit as tk
 
         if mode == "create":
-            # Indexing is done afterwards in bulk (one commit), not once per create.
-            search.SynchronousSearchPlugin.notify = lambda self, entity, operation: None  # type: ignore[method-assign]
+            # CKAN indexes each create; one Solr commit at the end instead of one per create.
+            tk.config["ckan.search.solr_commit"] = False
             demo = json.loads(DEMO.read_text())["datasets"]
             places = _municipalities()
             user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
@@ -159,6 +157,7 @@ def _worker(ini: str, indexes: range, mode: str) -> None:
                 if n % 500 == 0:
                     print(f"[{os.getpid()}] created {n}/{len(todo)}", flush=True)
                     model.Session.remove()
+            search.commit()
             return
         if mode == "clone":
             _clone_documents(indexes, model, search)
@@ -300,65 +299,39 @@ def _replace_all(value: Any, pairs: list[tuple[str, str]]) -> Any:
     return value
 
 
-def _clone_document(doc: dict[str, Any], index: int, site_id: str) -> dict[str, Any]:
-    """The Solr document CKAN would send for clone ``index`` of the template document ``doc``:
-    its ids, name and titles replaced (also inside the JSON data_dict / validated_data_dict)."""
-    data = json.loads(doc["data_dict"])
+def _clone_dict(template: dict[str, Any], index: int) -> dict[str, Any]:
+    """The package_show dict of copy ``index`` of ``template``: its ids, name and titles replaced
+    (the same replacements _clone_sql makes in PostgreSQL)."""
     nid = _new_id(index)
-    pairs = [(data["id"], nid), (data["name"], f"{PREFIX}{index:06d}")]
-    pairs += [(r["id"], _derived_id(nid, r["id"])) for r in data.get("resources", [])]
-    titles = {data["title"], *(data.get("title_translated") or {}).values()}
+    pairs = [(template["id"], nid), (template["name"], f"{PREFIX}{index:06d}")]
+    pairs += [(r["id"], _derived_id(nid, r["id"])) for r in template.get("resources", [])]
+    titles = {template["title"], *(template.get("title_translated") or {}).values()}
     pairs += [(t, f"{t} #{index}") for t in sorted(titles, key=len, reverse=True) if t]
-    clone = {}
-    for key, value in doc.items():
-        if key in ("data_dict", "validated_data_dict"):
-            clone[key] = json.dumps(_replace_all(json.loads(value), pairs))
-        else:
-            clone[key] = _replace_all(value, pairs)
-    clone["index_id"] = hashlib.md5(f"{nid}{site_id}".encode()).hexdigest()
-    return clone
+    return _replace_all(template, pairs)
 
 
 def _clone_documents(indexes: range, model: Any, search: Any) -> None:
-    """In a worker: capture the documents CKAN builds for the templates (every field, also the
-    ones Solr does not store, e.g. permission_labels, text, title_string), then post copies for
-    the datasets of ``indexes`` the core does not hold yet, 1000 a request, one commit."""
-    import ckan.lib.search.index as search_index
+    """In a worker: index the copies of ``indexes`` the core does not hold yet with CKAN's own
+    indexer, one commit at the end. Each copy's dict is its template's package_show (read once)
+    with the copy's ids, names and titles: package_show per copy would read the same content from
+    PostgreSQL again for every one of them."""
     import ckan.plugins.toolkit as tk
 
-    captured: dict[str, dict[str, Any]] = {}
-
-    class Capture:
-        url = "capture"
-
-        def add(self, docs: list[dict[str, Any]], commit: bool = False, **_: Any) -> None:
-            for doc in docs:
-                captured[doc["name"]] = doc
-
-        def commit(self, **_: Any) -> None:
-            pass
-
-    real_connection = search_index.make_connection
-    search_index.make_connection = lambda *a, **k: Capture()  # type: ignore[assignment]
-    try:
-        template_names = [f"{PREFIX}{i:06d}" for i in range(TEMPLATES)]
-        ids = [pid for (pid,) in model.Session.query(model.Package.id).filter(model.Package.name.in_(template_names))]
-        search.rebuild(package_ids=ids, defer_commit=True, quiet=True)
-    finally:
-        search_index.make_connection = real_connection
-    if len(captured) < TEMPLATES:
-        raise RuntimeError(f"only {len(captured)} of the {TEMPLATES} templates could be indexed")
+    show = tk.get_action("package_show")
+    templates = {}
+    for i in range(TEMPLATES):
+        templates[i] = show({"ignore_auth": True, "validate": False, "use_cache": False}, {"id": f"{PREFIX}{i:06d}"})
     site_id = tk.config.get("ckan.site_id")
-    connection = real_connection()
-    indexed = {d["name"] for d in connection.search("*:*", fq=[f'+site_id:"{site_id}"', f"+name:{PREFIX}*"],
-                                                    fl="name", rows=10_000_000).docs}
+    indexed = {d["name"] for d in search.make_connection().search(
+        "*:*", fq=[f'+site_id:"{site_id}"', f"+name:{PREFIX}*"], fl="name", rows=10_000_000).docs}
     missing = [i for i in indexes if i >= TEMPLATES and f"{PREFIX}{i:06d}" not in indexed]
-    for start in range(0, len(missing), 1000):
-        batch = [_clone_document(captured[f"{PREFIX}{i % TEMPLATES:06d}"], i, site_id)
-                 for i in missing[start:start + 1000]]
-        connection.add(docs=batch, commit=False)
-        print(f"[{os.getpid()}] cloned {min(start + 1000, len(missing))}/{len(missing)} documents", flush=True)
-    connection.commit(waitSearcher=True)
+    package_index = search.index_for(model.Package)
+    for n, i in enumerate(missing, 1):
+        package_index.update_dict(_clone_dict(templates[i % TEMPLATES], i), defer_commit=True)
+        if n % 1000 == 0:
+            print(f"[{os.getpid()}] indexed {n}/{len(missing)} copies", flush=True)
+            model.Session.remove()
+    search.commit()
 
 
 def clone_index(config: str, total: int, workers: int = WORKERS) -> None:

@@ -12,7 +12,8 @@ on the machine hits both), after a warm-up. The requests (``requests_for``):
   without and with a bbox (``ext_bbox`` around Oslo, ckanext-spatial);
 - ``package_show`` of a dataset (a different one per sample);
 - the dataset page ``/dataset/<name>`` and its Turtle ``/dataset/<name>.ttl``;
-- a ``/catalog.ttl`` page (100 datasets per page, a different page per sample).
+- a ``/catalog.ttl`` page (100 datasets per page, a different page per sample), and the same page
+  again (SCN serves anonymous readers from its page cache while the index is unchanged).
 
 Run alone: ``python -m bench.search`` (writes var/bench/parts/search.json).
 """
@@ -33,7 +34,6 @@ from bench.servers import serving
 
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,50000").split(",") if s.strip()]
 SAMPLES = int(os.environ.get("BENCH_SAMPLES", "200"))
-# A catalog page costs ~100 dataset serialisations: fewer samples keep the part within budget.
 CATALOG_SAMPLES = int(os.environ.get("BENCH_CATALOG_SAMPLES", "40"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "10"))
 
@@ -57,8 +57,11 @@ KIND_LABELS = {
     "show": "package_show",
     "page": "dataset page /dataset/<name>",
     "dataset_ttl": "/dataset/<name>.ttl",
-    "catalog": "/catalog.ttl page (100 datasets)",
+    "catalog": "/catalog.ttl page (100 datasets), first request",
+    "catalog_repeat": "/catalog.ttl page (100 datasets), same page again",
 }
+# A catalog page costs ~100 dataset serialisations: fewer samples keep the part within budget.
+CATALOG_KINDS = ("catalog", "catalog_repeat")
 
 
 def requests_for(config: str, kind: str, sample: int, size: int) -> str:
@@ -77,6 +80,10 @@ def requests_for(config: str, kind: str, sample: int, size: int) -> str:
         return f"/dataset/{name}.ttl"
     if kind == "catalog":
         return f"/catalog.ttl?page={rng.randrange(1, max(2, size // 100))}"
+    if kind == "catalog_repeat":
+        # The page "catalog" asked for with the same sample number: SCN serves anonymous readers
+        # from its page cache while the index is unchanged; stock CKAN builds it again.
+        return requests_for(config, "catalog", sample, size)
     raise ValueError(kind)
 
 
@@ -92,7 +99,7 @@ def measure(bases: dict[str, str], size: int) -> dict[str, Any]:
     sessions = {config: requests.Session() for config in bases}
     results: dict[str, Any] = {}
     for kind in KIND_LABELS:
-        samples = CATALOG_SAMPLES if kind == "catalog" else SAMPLES
+        samples = CATALOG_SAMPLES if kind in CATALOG_KINDS else SAMPLES
         times: dict[str, list[float]] = {c: [] for c in bases}
         codes: dict[str, dict[str, int]] = {c: {} for c in bases}
         sizes: dict[str, list[int]] = {c: [] for c in bases}
@@ -120,7 +127,7 @@ def _targets(kind: str, scn: dict[str, float], stock: dict[str, float], size: in
                 scn["p95"] <= 1.1 * stock["p95"] and scn["p95"] < 100)
     if kind == "page":
         return "< 300 ms", scn["p95"] < 300
-    if kind == "catalog":
+    if kind in CATALOG_KINDS:
         return "< 1000 ms", scn["p95"] < 1000
     return None, None
 
