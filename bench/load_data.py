@@ -131,8 +131,8 @@ def dataset(index: int, demo: list[dict[str, Any]], municipalities: list[dict[st
 # ----------------------------------------------------------------------------- in-process worker
 
 def _worker(ini: str, indexes: range, mode: str) -> None:
-    """``create``: package_create each index (no per-create indexing); ``index``: index the given
-    bench datasets not yet in this config's Solr core."""
+    """``create``: package_create each index (indexed as created, one commit); ``index``: index the given
+    bench datasets not yet in this config's Solr core; ``clone``: index the copies (_clone_documents)."""
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
 
