@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 from typing import Iterator
 
 import requests
@@ -43,20 +44,27 @@ def serving(config: str, workers: int = WORKERS, server: str = "gunicorn") -> It
     stops it afterwards."""
     port = PORT[config]
     log = BENCH_VAR / f"server-{config}-{server}.log"
-    command = _command(server, port, workers, str(log))
-    process = subprocess.Popen(command, env={**os.environ, "CKAN_INI": str(INI[config])},
+    with served(_command(server, port, workers, str(log)), INI[config], port, log) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def served(command: list[str], ini: Path, port: int, log: Path, timeout: float = 120) -> Iterator[str]:
+    """Run the WSGI server COMMAND for the CKAN config INI until it answers status_show on PORT;
+    yields its base URL and stops it (SIGTERM, then kill) when the block ends."""
+    process = subprocess.Popen(command, env={**os.environ, "CKAN_INI": str(ini)},
                                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"{config} server exited while starting; see {log}")
+                raise RuntimeError(f"the server for {ini} exited while starting; see {log}")
             with contextlib.suppress(requests.RequestException):
                 if requests.get(f"{base}/api/3/action/status_show", timeout=5).ok:
                     break
             if time.monotonic() > deadline:
-                raise RuntimeError(f"{config} server did not answer within 120 s; see {log}")
+                raise RuntimeError(f"the server for {ini} did not answer within {timeout:.0f} s; see {log}")
             time.sleep(0.5)
         yield base
     finally:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from bench.servers import served
 from tests.harvest.conftest import site  # noqa: F401 - the local HTTP server fixture
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,20 +111,5 @@ def serving(stack: Stack, workers: int = 3) -> Iterator[str]:
     command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--chdir", str(ROOT / "config"),
                "--bind", f"127.0.0.1:{stack.ckan_port}", "--workers", str(workers), "--timeout", "60",
                "--error-logfile", str(log), "--capture-output", "wsgi:application"]
-    server = subprocess.Popen(command, env={**os.environ, "CKAN_INI": str(stack.ini)},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{stack.ckan_port}"
-    try:
-        def up() -> bool:
-            assert server.poll() is None, f"gunicorn exited; see {log}"
-            with contextlib.suppress(requests.RequestException):
-                return requests.get(f"{base}/api/3/action/status_show", timeout=5).ok
-            return False
-        wait_until(up, 120, what=f"gunicorn on {base}")
+    with served(command, stack.ini, stack.ckan_port, log) as base:
         yield base
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
