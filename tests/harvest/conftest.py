@@ -1,13 +1,17 @@
-"""A local HTTP server standing in for remote sources, serving real recorded documents."""
+"""A local HTTP server standing in for remote sources, serving real recorded documents; the
+organization and harvest sources the harvester tests share."""
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
+
+from ckan.tests.helpers import call_action
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -74,3 +78,28 @@ def serving() -> Iterator[Site]:
 def site():
     with serving() as state:
         yield state
+
+
+@pytest.fixture
+def org(clean_db, clean_index, as_sysadmin):
+    """The organization the test sources belong to."""
+    from tests.schema import factories
+
+    return call_action("organization_create", context=dict(as_sysadmin), **factories.OSLO_KOMMUNE)
+
+
+def source_maker(source_type: str, org: dict[str, Any], as_sysadmin: dict[str, Any], name: str,
+                 title: str) -> Callable[..., dict[str, Any]]:
+    """A function creating a harvest source of SOURCE_TYPE for ORG: make(url, name=..., **config)."""
+    def make(url: str, name: str = name, **source_config: Any) -> dict[str, Any]:
+        return call_action("harvest_source_create", context=dict(as_sysadmin), name=name, title=title,
+                           url=url, source_type=source_type, owner_org=org["id"],
+                           config=json.dumps(source_config) if source_config else "")
+    return make
+
+
+def harvested_by_identifier(source_id: str) -> dict[str, dict[str, Any]]:
+    """The source's datasets (private ones too) by their identifier."""
+    results = call_action("package_search", fq=f'harvest_source_id:"{source_id}"', rows=100,
+                          include_private=True)["results"]
+    return {d["identifier"]: d for d in results}

@@ -16,6 +16,7 @@ from ckanext.scn.harvesters import mapping
 from ckanext.scn.harvesters.ckan import ckan_dataset
 from ckanext.scn.harvesters.run import run_job
 from ckanext.scn.logic import catalog
+from tests.harvest.conftest import harvested_by_identifier, source_maker
 from tests.schema import factories
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -46,23 +47,11 @@ def serve(site, results: list[dict] | None = None, org_show: bool = True) -> Non
 
 
 @pytest.fixture
-def org(clean_db, clean_index, as_sysadmin):
-    return call_action("organization_create", context=dict(as_sysadmin), **factories.OSLO_KOMMUNE)
-
-
-@pytest.fixture
 def make_source(org, as_sysadmin):
-    def _make(url, name="kilde", **source_config):
-        return call_action("harvest_source_create", context=dict(as_sysadmin), name=name, title="Opencom",
-                           url=url, source_type="scn_ckan", owner_org=org["id"],
-                           config=json.dumps(source_config) if source_config else "")
-    return _make
+    return source_maker("scn_ckan", org, as_sysadmin, name="kilde", title="Opencom")
 
 
-def harvested(source_id):
-    results = call_action("package_search", fq=f'harvest_source_id:"{source_id}"', rows=100,
-                          include_private=True)["results"]
-    return {d["identifier"]: d for d in results}
+harvested = harvested_by_identifier
 
 
 def test_stock_ckan_fields_are_mapped(site, make_source, org):

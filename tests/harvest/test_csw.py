@@ -16,6 +16,7 @@ from ckan.tests.helpers import call_action
 
 from ckanext.scn.harvesters.csw import getrecords_url
 from ckanext.scn.harvesters.run import run_job
+from tests.harvest.conftest import harvested_by_identifier, source_maker
 from tests.schema import factories
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -55,23 +56,11 @@ def serve(site, page1: str | None = None, page147: str | None = None) -> None:
 
 
 @pytest.fixture
-def org(clean_db, clean_index, as_sysadmin):
-    return call_action("organization_create", context=dict(as_sysadmin), **factories.OSLO_KOMMUNE)
-
-
-@pytest.fixture
 def make_source(org, as_sysadmin):
-    def _make(url, **source_config):
-        return call_action("harvest_source_create", context=dict(as_sysadmin), name="geonorge", title="Geonorge",
-                           url=url, source_type="scn_csw", owner_org=org["id"],
-                           config=json.dumps(source_config) if source_config else "")
-    return _make
+    return source_maker("scn_csw", org, as_sysadmin, name="geonorge", title="Geonorge")
 
 
-def harvested(source_id):
-    results = call_action("package_search", fq=f'harvest_source_id:"{source_id}"', rows=100,
-                          include_private=True)["results"]
-    return {d["identifier"]: d for d in results}
+harvested = harvested_by_identifier
 
 
 def test_getrecords_request():

@@ -9,6 +9,7 @@ import pytest
 from ckan.tests.helpers import call_action
 
 from ckanext.scn.harvesters.run import run_job
+from tests.harvest.conftest import source_maker
 from tests.schema import factories
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -18,17 +19,8 @@ EU = "http://publications.europa.eu/resource/authority/"
 
 
 @pytest.fixture
-def org(clean_db, clean_index, as_sysadmin):
-    return call_action("organization_create", context=dict(as_sysadmin), **factories.OSLO_KOMMUNE)
-
-
-@pytest.fixture
 def make_source(org, as_sysadmin):
-    def _make(url, **source_config):
-        return call_action("harvest_source_create", context=dict(as_sysadmin), name="kilde", title="Kilde",
-                           url=url, source_type="dcat_ap_no", owner_org=org["id"],
-                           config=json.dumps(source_config) if source_config else "")
-    return _make
+    return source_maker("dcat_ap_no", org, as_sysadmin, name="kilde", title="Kilde")
 
 
 def harvested(source_id):
